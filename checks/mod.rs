@@ -1,0 +1,69 @@
+//! Every check awsaudit runs, one file each, grouped by service. Adding a check: write the file (copy a
+//! neighbour), add it to its service's `mod.rs`, and add one line to [`REGISTRY`].
+
+pub mod s3;
+
+#[cfg(test)]
+pub mod testing;
+
+use crate::check::DynCheck;
+
+/// Every check, in catalogue order.
+pub static REGISTRY: &[&dyn DynCheck] = &[
+    &s3::bucket_versioning_enabled::S3BucketVersioningEnabled,
+];
+
+/// Looks a check up by id.
+pub fn find(id: &str) -> Option<&'static dyn DynCheck> {
+    REGISTRY.iter().copied().find(|c| c.meta().id == id)
+}
+
+/// What every check file imports.
+pub mod prelude {
+    pub use crate::check::{
+        Check, CheckParams, CheckScope, Context, Findings, NoParams, Verdict, cis, fsbp,
+    };
+    pub use crate::check;
+    pub use crate::finding::Severity;
+    pub use crate::model::*;
+}
+
+#[cfg(test)]
+mod registry_tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn ids_are_unique_and_well_formed() {
+        let mut seen = HashSet::new();
+        for check in REGISTRY {
+            let meta = check.meta();
+            assert!(seen.insert(meta.id), "duplicate check id {}", meta.id);
+            assert!(
+                meta.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                "{} is not snake_case",
+                meta.id
+            );
+            assert!(meta.id.starts_with(meta.service) || meta.service == "account", "{} not prefixed by its service", meta.id);
+            assert!(!meta.kinds.is_empty(), "{} reads no kind", meta.id);
+        }
+    }
+
+    #[test]
+    fn every_check_is_documented() {
+        for check in REGISTRY {
+            let doc = check.meta().documentation();
+            for section in ["## What it does", "## Why is this bad?", "## Remediation"] {
+                assert!(doc.contains(section), "{} lacks a {section} section", check.meta().id);
+            }
+        }
+    }
+
+    #[test]
+    fn default_params_are_valid() {
+        for check in REGISTRY {
+            let defaults = check.default_params();
+            check.validate_params(&defaults).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! Command-line definitions.
+
+use crate::finding::Severity;
+use crate::report::Format;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "awsaudit", version, about = "Audit a live AWS account against a secure, resilient baseline")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// More logging on stderr (-v info, -vv debug); RUST_LOG overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// No progress and no log output on stderr, only errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Collect the account's resources and run the checks.
+    Audit(AuditArgs),
+    /// Run the checks offline on a saved snapshot.
+    Check(CheckArgs),
+    /// The check catalogue.
+    Checks {
+        #[command(subcommand)]
+        command: ChecksCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChecksCommand {
+    /// List every check.
+    List {
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+    /// Print one check's documentation.
+    Explain { id: String },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Named profile from the shared AWS config files (else the default credential chain).
+    #[arg(long, env = "AWS_PROFILE")]
+    pub profile: Option<String>,
+    /// Region for global calls (STS, IAM, S3 listing); default from the profile/environment, else us-east-1.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Regions to audit, comma-separated, or `all` for every region enabled for the account.
+    #[arg(long, value_delimiter = ',', default_value = "all")]
+    pub regions: Vec<String>,
+    /// Send every AWS call to this endpoint (an emulator such as moto); S3 switches to path-style addressing.
+    #[arg(long, env = "AWS_ENDPOINT_URL")]
+    pub endpoint_url: Option<String>,
+    /// Write the collected inventory to this file (re-audit it later with `awsaudit check --snapshot`).
+    #[arg(long)]
+    pub save_snapshot: Option<PathBuf>,
+    /// Most API calls in flight at once, across all services and regions.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub concurrency: u32,
+    /// Attempts per API call for throttling and transient errors (AccessDenied is never retried).
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub max_attempts: u32,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// A snapshot written by `awsaudit audit --save-snapshot`.
+    #[arg(long)]
+    pub snapshot: PathBuf,
+    /// Only report findings in these regions (comma-separated; `global` findings are always kept).
+    #[arg(long, value_delimiter = ',')]
+    pub regions: Vec<String>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Only these services (comma-separated: s3,ec2,autoscaling,cloudtrail,config,kms,iam).
+    #[arg(long, value_delimiter = ',')]
+    pub services: Vec<String>,
+    /// Only these checks (comma-separated ids; see `awsaudit checks list`).
+    #[arg(long, value_delimiter = ',')]
+    pub checks: Vec<String>,
+    /// Config file with check parameters (default: ./awsaudit.toml if it exists).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Set one check parameter: CHECK.PARAM=VALUE, VALUE as JSON or a plain string
+    /// (e.g. ec2_sg_ssh_restricted.allowed_cidrs='["10.0.1.0/24"]'). Overrides the config file.
+    #[arg(long = "param", value_name = "CHECK.PARAM=VALUE")]
+    pub params: Vec<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to this file instead of stdout.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a FAIL finding has at least this severity (`none`: never).
+    #[arg(long, default_value = "low", value_parser = parse_fail_on)]
+    pub fail_on: FailOn,
+    /// Also list passing findings in the table.
+    #[arg(long)]
+    pub show_passed: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FailOn(pub Option<Severity>);
+
+fn parse_fail_on(value: &str) -> Result<FailOn, String> {
+    if value.eq_ignore_ascii_case("none") {
+        return Ok(FailOn(None));
+    }
+    Severity::ALL
+        .into_iter()
+        .find(|s| s.as_str().eq_ignore_ascii_case(value))
+        .map(|s| FailOn(Some(s)))
+        .ok_or_else(|| format!("expected one of critical, high, medium, low, info, none; got {value:?}"))
+}

@@ -1,0 +1,14 @@
+//! awsaudit: collect a live AWS account into a typed inventory, run checks over it, report findings.
+
+pub mod app;
+pub mod check;
+#[path = "../checks/mod.rs"]
+pub mod checks;
+pub mod cli;
+#[cfg(feature = "live")]
+pub mod collect;
+pub mod config;
+pub mod engine;
+pub mod finding;
+pub mod model;
+pub mod report;
