@@ -126,7 +126,7 @@ pub fn list_checks(format: ListFormat) -> String {
             let mut table = comfy_table::Table::new();
             table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
             table.set_header(vec!["Check", "Severity", "Title", "Compliance"]);
-            for c in REGISTRY {
+            for c in REGISTRY.iter() {
                 let m = c.meta();
                 let controls: Vec<String> = m.compliance.iter().map(ToString::to_string).collect();
                 table.add_row(vec![m.id.to_string(), m.severity.to_string(), m.title.to_string(), controls.join(" ")]);

@@ -111,7 +111,9 @@ pub fn evaluate(
     let mut skipped = Vec::new();
     for check in checks {
         let meta = check.meta();
-        if !inventory.services.iter().any(|s| s == meta.service) {
+        // A check runs when at least one kind it reads was collected; a check reading several services reports
+        // UNKNOWN itself for what is missing.
+        if !meta.kinds.iter().any(|k| inventory.services.iter().any(|s| s == k.service())) {
             skipped.push(SkippedCheck {
                 check_id: meta.id.to_string(),
                 reason: format!("service {} was not collected", meta.service),
