@@ -1,0 +1,354 @@
+#!/usr/bin/env python3
+"""Builds test accounts in a running moto server through boto3 (the AWS SDK for Python).
+
+    python mocks/scenarios.py --endpoint http://127.0.0.1:PORT compliant|misconfigured
+
+Both scenarios span two regions (us-east-1 as the home region, eu-west-1). The end-to-end tests assert the
+exact findings awsaudit reports for each; `mocks/demo.json` is the snapshot of the misconfigured account.
+Workarounds for moto gaps are marked `moto:` and listed in mocks/README.md.
+"""
+
+import argparse
+import json
+import sys
+
+import boto3
+
+HOME, OTHER = "us-east-1", "eu-west-1"
+REGIONS = (HOME, OTHER)
+ACCOUNT = "123456789012"
+TAGS = {"Environment": "prod", "Project": "shop"}
+
+
+def tag_list(tags, key="Key", value="Value"):
+    return [{key: k, value: v} for k, v in tags.items()]
+
+
+class Account:
+    def __init__(self, endpoint):
+        self.endpoint = endpoint
+
+    def client(self, service, region=HOME):
+        client = boto3.client(
+            service,
+            region_name=region,
+            endpoint_url=self.endpoint,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        if service == "s3control":
+            # S3 Control prefixes the host with the account id, which does not resolve for a local endpoint.
+            def strip_account_prefix(request, **_):
+                request.url = request.url.replace(f"//{ACCOUNT}.", "//", 1)
+
+            client.meta.events.register("before-sign.s3-control.*", strip_account_prefix)
+        return client
+
+    # --- shared building blocks -------------------------------------------------------------------------
+
+    def remove_default_vpcs(self):
+        """A hardened account has no default VPCs (CIS); moto creates one per region on first use."""
+        for region in REGIONS:
+            ec2 = self.client("ec2", region)
+            for vpc in ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]:
+                vpc_id = vpc["VpcId"]
+                for subnet in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]:
+                    ec2.delete_subnet(SubnetId=subnet["SubnetId"])
+                for igw in ec2.describe_internet_gateways(
+                    Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}]
+                )["InternetGateways"]:
+                    ec2.detach_internet_gateway(InternetGatewayId=igw["InternetGatewayId"], VpcId=vpc_id)
+                    ec2.delete_internet_gateway(InternetGatewayId=igw["InternetGatewayId"])
+                ec2.delete_vpc(VpcId=vpc_id)
+
+    def close_default_security_group(self, ec2, vpc_id):
+        sg = ec2.describe_security_groups(
+            Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "group-name", "Values": ["default"]}]
+        )["SecurityGroups"][0]
+        if sg["IpPermissions"]:
+            ec2.revoke_security_group_ingress(GroupId=sg["GroupId"], IpPermissions=sg["IpPermissions"])
+        if sg["IpPermissionsEgress"]:
+            ec2.revoke_security_group_egress(GroupId=sg["GroupId"], IpPermissions=sg["IpPermissionsEgress"])
+
+    def image_id(self, ec2):
+        return ec2.describe_images()["Images"][0]["ImageId"]
+
+    def bucket(self, name, region):
+        s3 = self.client("s3", region)
+        if region == HOME:
+            s3.create_bucket(Bucket=name)
+        else:
+            s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
+        return s3
+
+    def kms_key(self, region, alias, rotate, tags=TAGS):
+        kms = self.client("kms", region)
+        key = kms.create_key(Description=alias, Tags=tag_list(tags, "TagKey", "TagValue"))["KeyMetadata"]
+        kms.create_alias(AliasName=f"alias/{alias}", TargetKeyId=key["KeyId"])
+        if rotate:
+            kms.enable_key_rotation(KeyId=key["KeyId"])
+        return key
+
+    def recorder(self, region, bucket, start=True, all_supported=True):
+        config = self.client("config", region)
+        group = {"allSupported": True, "includeGlobalResourceTypes": region == HOME}
+        if not all_supported:
+            group = {"allSupported": False, "includeGlobalResourceTypes": False, "resourceTypes": ["AWS::EC2::VPC"]}
+        config.put_configuration_recorder(
+            ConfigurationRecorder={
+                "name": "default",
+                "roleARN": f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig",
+                "recordingGroup": group,
+            }
+        )
+        config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": bucket})
+        if start:
+            config.start_configuration_recorder(ConfigurationRecorderName="default")
+
+    def trail(self, name, bucket, multi_region, validation, kms_key_id=None, tags=TAGS):
+        ct = self.client("cloudtrail", HOME)
+        args = dict(
+            Name=name,
+            S3BucketName=bucket,
+            IsMultiRegionTrail=multi_region,
+            IncludeGlobalServiceEvents=True,
+            EnableLogFileValidation=validation,
+            TagsList=tag_list(tags),
+        )
+        if kms_key_id:
+            args["KmsKeyId"] = kms_key_id
+        ct.create_trail(**args)
+        # moto: a new trail has no event selectors, where AWS reports the default (all management events).
+        ct.put_event_selectors(
+            TrailName=name, EventSelectors=[{"ReadWriteType": "All", "IncludeManagementEvents": True}]
+        )
+        ct.start_logging(Name=name)
+
+    # --- scenarios ---------------------------------------------------------------------------------------
+
+    def compliant(self):
+        self.remove_default_vpcs()
+        iam = self.client("iam")
+        iam.update_account_password_policy(
+            MinimumPasswordLength=16,
+            RequireSymbols=True,
+            RequireNumbers=True,
+            RequireUppercaseCharacters=True,
+            RequireLowercaseCharacters=True,
+            PasswordReusePrevention=24,
+            MaxPasswordAge=90,
+        )
+        iam.create_role(
+            RoleName="app",
+            AssumeRolePolicyDocument=json.dumps(
+                {"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+            ),
+            Tags=tag_list(TAGS),
+        )
+        iam.put_role_policy(
+            RoleName="app",
+            PolicyName="read-data",
+            PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::compliant-data/*"}]}),
+        )
+        iam.create_policy(
+            PolicyName="describe-only",
+            PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "ec2:Describe*", "Resource": "*"}]}),
+        )
+        self.client("s3control").put_public_access_block(
+            AccountId=ACCOUNT,
+            PublicAccessBlockConfiguration={
+                "BlockPublicAcls": True, "IgnorePublicAcls": True,
+                "BlockPublicPolicy": True, "RestrictPublicBuckets": True,
+            },
+        )
+        keys = {r: self.kms_key(r, f"data-{r}", rotate=True) for r in REGIONS}
+        buckets = [(f"compliant-logs-{r}", r, f"compliant-logs-{r}") for r in REGIONS]
+        buckets.append(("compliant-data", OTHER, f"compliant-logs-{OTHER}"))
+        # moto: PutBucketLogging fails once the target bucket has a policy with `"Principal": "*"`, so every
+        # bucket's logging is set up before any policy.
+        for name, region, target in buckets:
+            self.bucket(name, region)
+        for name, region, target in buckets:
+            self.enable_logging(self.client("s3", region), name, target)
+        for name, region, _ in buckets:
+            self.harden_bucket(self.client("s3", region), name, keys[region]["Arn"])
+
+        for region in REGIONS:
+            ec2 = self.client("ec2", region)
+            ec2.enable_ebs_encryption_by_default()
+            self.network(ec2, region, compliant=True, logs_bucket=f"compliant-logs-{region}")
+            self.recorder(region, f"compliant-logs-{region}")
+        self.trail("management", f"compliant-logs-{HOME}", multi_region=True, validation=True,
+                   kms_key_id=keys[HOME]["Arn"])
+        iam.generate_credential_report()
+
+    def enable_logging(self, s3, name, target):
+        # moto: logging needs the log-delivery group on the target's ACL.
+        s3.put_bucket_acl(Bucket=target, GrantWrite='uri="http://acs.amazonaws.com/groups/s3/LogDelivery"',
+                          GrantReadACP='uri="http://acs.amazonaws.com/groups/s3/LogDelivery"')
+        s3.put_bucket_logging(Bucket=name, BucketLoggingStatus={"LoggingEnabled": {
+            "TargetBucket": target, "TargetPrefix": f"{name}/"}})
+
+    def harden_bucket(self, s3, name, key_arn):
+        s3.put_bucket_encryption(
+            Bucket=name,
+            ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": {
+                "SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_arn}, "BucketKeyEnabled": True}]},
+        )
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+        s3.put_public_access_block(
+            Bucket=name,
+            PublicAccessBlockConfiguration={
+                "BlockPublicAcls": True, "IgnorePublicAcls": True,
+                "BlockPublicPolicy": True, "RestrictPublicBuckets": True,
+            },
+        )
+        s3.put_bucket_policy(Bucket=name, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+            "Resource": [f"arn:aws:s3:::{name}", f"arn:aws:s3:::{name}/*"],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}))
+        s3.put_bucket_ownership_controls(
+            Bucket=name, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+        )
+        s3.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration={"Rules": [{
+            "ID": "expire-noncurrent", "Status": "Enabled", "Filter": {"Prefix": ""},
+            "NoncurrentVersionExpiration": {"NoncurrentDays": 90}}]})
+        s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": tag_list(TAGS)})
+
+    def network(self, ec2, region, compliant, logs_bucket):
+        """A VPC with subnets in two AZs, a bastion security group and an app instance launched from a launch
+        template. Returns the ids the misconfigured scenario breaks further."""
+        vpc = ec2.create_vpc(
+            CidrBlock="10.0.0.0/16", TagSpecifications=[{"ResourceType": "vpc", "Tags": tag_list(TAGS)}]
+        )["Vpc"]["VpcId"]
+        ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsSupport={"Value": True})
+        ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": compliant})
+        if compliant:
+            ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL",
+                                 LogDestinationType="s3", LogDestination=f"arn:aws:s3:::{logs_bucket}")
+            self.close_default_security_group(ec2, vpc)
+        subnets = []
+        for i, az in enumerate(("a", "b")):
+            subnets.append(ec2.create_subnet(
+                VpcId=vpc, CidrBlock=f"10.0.{i + 1}.0/24", AvailabilityZone=f"{region}{az}",
+                TagSpecifications=[{"ResourceType": "subnet", "Tags": tag_list({**TAGS, "Name": f"app-{az}"})}],
+            )["Subnet"]["SubnetId"])
+        bastion_sg = ec2.create_security_group(
+            GroupName="bastion", Description="ssh from the bastion subnet", VpcId=vpc,
+            TagSpecifications=[{"ResourceType": "security-group", "Tags": tag_list(TAGS)}],
+        )["GroupId"]
+        ec2.authorize_security_group_ingress(GroupId=bastion_sg, IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.1.0/24"}]}])
+        tokens = "required" if compliant else "optional"
+        template = ec2.create_launch_template(
+            LaunchTemplateName="app",
+            LaunchTemplateData={
+                "ImageId": self.image_id(ec2),
+                "InstanceType": "t3.micro",
+                "MetadataOptions": {"HttpTokens": tokens, "HttpEndpoint": "enabled"},
+                "BlockDeviceMappings": [{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8, "Encrypted": compliant}}],
+            },
+            TagSpecifications=[{"ResourceType": "launch-template", "Tags": tag_list(TAGS)}],
+        )["LaunchTemplate"]["LaunchTemplateId"]
+        # moto: instances launched with NetworkInterfaces lose their groups; use SubnetId + SecurityGroupIds.
+        instance = ec2.run_instances(
+            LaunchTemplate={"LaunchTemplateId": template}, MinCount=1, MaxCount=1,
+            SubnetId=subnets[1], SecurityGroupIds=[bastion_sg],
+            MetadataOptions={"HttpTokens": tokens, "HttpEndpoint": "enabled"},
+            TagSpecifications=[{"ResourceType": "instance", "Tags": tag_list({**TAGS, "Name": "app"})}],
+        )["Instances"][0]["InstanceId"]
+        # Tag what the instance launch created (its root volume) like everything else.
+        volumes = ec2.describe_volumes(Filters=[{"Name": "attachment.instance-id", "Values": [instance]}])["Volumes"]
+        if volumes:
+            ec2.create_tags(Resources=[v["VolumeId"] for v in volumes], Tags=tag_list(TAGS))
+        return vpc, subnets, bastion_sg, template, instance
+
+    def misconfigured(self):
+        """Everything the catalogue warns about, spread over both regions."""
+        iam = self.client("iam")
+        iam.update_account_password_policy(MinimumPasswordLength=8, PasswordReusePrevention=3)
+        iam.create_policy(
+            PolicyName="admin-everything",
+            PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "*", "Resource": "*"}]}),
+        )
+        iam.create_role(
+            RoleName="deployer",
+            AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
+        )
+        iam.put_role_policy(RoleName="deployer", PolicyName="star", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*:*", "Resource": "*"}]}))
+        iam.create_user(UserName="alice", Tags=tag_list(TAGS))
+
+        # A key without rotation in the home region, a rotated one in the other.
+        home_key = self.kms_key(HOME, "legacy", rotate=False, tags={"Project": "shop"})
+        self.kms_key(OTHER, "orders", rotate=True)
+
+        # us-east-1: a public website bucket; eu-west-1: an unencrypted, unversioned data bucket and logs.
+        s3 = self.bucket("public-site", HOME)
+        s3.put_bucket_policy(Bucket="public-site", Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Sid": "Public", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::public-site/*"}]}))
+        s3.put_bucket_acl(Bucket="public-site", ACL="public-read")
+        s3.put_bucket_versioning(Bucket="public-site", VersioningConfiguration={"Status": "Suspended"})
+        s3 = self.bucket("trail-logs", HOME)
+        s3.put_bucket_encryption(Bucket="trail-logs", ServerSideEncryptionConfiguration={"Rules": [
+            {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
+        s3.put_bucket_versioning(Bucket="trail-logs", VersioningConfiguration={"Status": "Enabled"})
+        s3.put_public_access_block(Bucket="trail-logs", PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": False,
+            "RestrictPublicBuckets": True})
+        s3.put_bucket_tagging(Bucket="trail-logs", Tagging={"TagSet": tag_list(TAGS)})
+        s3 = self.bucket("orders-data", OTHER)
+        s3.put_bucket_encryption(Bucket="orders-data", ServerSideEncryptionConfiguration={"Rules": [
+            {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": home_key["Arn"]}}]})
+        s3.put_bucket_tagging(Bucket="orders-data", Tagging={"TagSet": tag_list({"Environment": "prod"})})
+        self.enable_logging(s3, "orders-data", "orders-data")
+
+        for region in REGIONS:
+            ec2 = self.client("ec2", region)
+            vpc, subnets, bastion_sg, template, instance = self.network(
+                ec2, region, compliant=False, logs_bucket="trail-logs")
+            if region == HOME:
+                # SSH from the whole VPC, not just the bastion subnet; RDP from anywhere.
+                wide = ec2.create_security_group(GroupName="ops", Description="too open", VpcId=vpc)["GroupId"]
+                ec2.authorize_security_group_ingress(GroupId=wide, IpPermissions=[
+                    {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/16"}]},
+                    {"IpProtocol": "tcp", "FromPort": 3389, "ToPort": 3389, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+                ])
+                # A public instance still allowing IMDSv1.
+                public_subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.100.0/24",
+                                                  AvailabilityZone=f"{region}a")["Subnet"]["SubnetId"]
+                ec2.modify_subnet_attribute(SubnetId=public_subnet, MapPublicIpOnLaunch={"Value": True})
+                ec2.run_instances(ImageId=self.image_id(ec2), InstanceType="t3.micro", MinCount=1, MaxCount=1,
+                                  SubnetId=public_subnet, SecurityGroupIds=[wide],
+                                  MetadataOptions={"HttpTokens": "optional", "HttpEndpoint": "enabled"})
+                ec2.create_volume(AvailabilityZone=f"{region}a", Size=20, Encrypted=False)
+                # A launch template nothing uses.
+                ec2.create_launch_template(LaunchTemplateName="old-batch", LaunchTemplateData={
+                    "ImageId": self.image_id(ec2), "MetadataOptions": {"HttpTokens": "required"}})
+            else:
+                ec2.enable_ebs_encryption_by_default()
+
+        # Config: stopped in us-east-1, missing in eu-west-1. CloudTrail: one single-region trail, no validation.
+        self.recorder(HOME, "trail-logs", start=False)
+        self.trail("legacy", "trail-logs", multi_region=False, validation=False)
+        iam.generate_credential_report()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--endpoint", required=True)
+    parser.add_argument("scenario", choices=["compliant", "misconfigured"])
+    args = parser.parse_args()
+    account = Account(args.endpoint)
+    getattr(account, args.scenario)()
+    print(f"scenario {args.scenario} built")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

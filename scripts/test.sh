@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The full test suite: installs the pinned moto into a venv (mocks/setup.sh), then runs every test. The
+# end-to-end tests start their own moto servers from that venv and fail (never skip) if it is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export AWSAUDIT_VENV="${AWSAUDIT_VENV:-$HOME/.cache/awsaudit/venv}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/awsaudit/target}"
+bash mocks/setup.sh
+export AWSAUDIT_MOTO_PYTHON="$AWSAUDIT_VENV/bin/python"
+"$AWSAUDIT_MOTO_PYTHON" -c 'import moto' # fail here, loudly, if the venv is broken
+
+# The offline path (no AWS SDK) must build and pass on its own.
+cargo test --no-default-features --lib
+# Everything, with live collection: unit tests and the end-to-end tests against moto.
+cargo test --all-targets
