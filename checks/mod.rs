@@ -18,8 +18,17 @@ use std::sync::LazyLock;
 
 /// Every check, grouped by service; each service's `mod.rs` lists its own checks.
 pub static REGISTRY: LazyLock<Vec<&'static dyn DynCheck>> = LazyLock::new(|| {
-    [s3::CHECKS, ec2::CHECKS, vpc::CHECKS, cloudtrail::CHECKS, config::CHECKS, kms::CHECKS, iam::CHECKS, account::CHECKS]
-        .concat()
+    [
+        s3::CHECKS,
+        ec2::CHECKS,
+        vpc::CHECKS,
+        cloudtrail::CHECKS,
+        config::CHECKS,
+        kms::CHECKS,
+        iam::CHECKS,
+        account::CHECKS,
+    ]
+    .concat()
 });
 
 /// Looks a check up by id.
@@ -29,10 +38,8 @@ pub fn find(id: &str) -> Option<&'static dyn DynCheck> {
 
 /// What every check file imports.
 pub mod prelude {
-    pub use crate::check::{
-        Check, CheckParams, CheckScope, Context, Findings, NoParams, Verdict, cis, fsbp,
-    };
     pub use crate::check;
+    pub use crate::check::{Check, CheckParams, CheckScope, Context, Findings, NoParams, Verdict, cis, fsbp};
     pub use crate::finding::Severity;
     pub use crate::model::*;
 }

@@ -11,7 +11,8 @@ pub const REGION: &str = "eu-west-1";
 
 /// An inventory with every kind listed completely in `REGION` (and `global`), and no resources.
 pub fn inventory() -> Inventory {
-    let mut inv = Inventory::new(ACCOUNT, "aws", Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).single().unwrap_or_default());
+    let mut inv =
+        Inventory::new(ACCOUNT, "aws", Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).single().unwrap_or_default());
     inv.regions = vec![REGION.to_string()];
     inv.services = SERVICES.iter().map(|s| s.to_string()).collect();
     for kind in ResourceKind::ALL {

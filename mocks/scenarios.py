@@ -222,7 +222,8 @@ class Account:
         """A VPC with subnets in two AZs, a bastion security group and an app instance launched from a launch
         template. Returns the ids the misconfigured scenario breaks further."""
         vpc = ec2.create_vpc(
-            CidrBlock="10.0.0.0/16", TagSpecifications=[{"ResourceType": "vpc", "Tags": tag_list(TAGS)}]
+            CidrBlock="10.0.0.0/16",
+            TagSpecifications=[{"ResourceType": "vpc", "Tags": tag_list({**TAGS, "Name": "main"})}],
         )["Vpc"]["VpcId"]
         ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsSupport={"Value": True})
         ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": compliant})
@@ -232,10 +233,13 @@ class Account:
             self.close_default_security_group(ec2, vpc)
         subnets = []
         for i, az in enumerate(("a", "b")):
-            subnets.append(ec2.create_subnet(
+            subnet = ec2.create_subnet(
                 VpcId=vpc, CidrBlock=f"10.0.{i + 1}.0/24", AvailabilityZone=f"{region}{az}",
                 TagSpecifications=[{"ResourceType": "subnet", "Tags": tag_list({**TAGS, "Name": f"app-{az}"})}],
-            )["Subnet"]["SubnetId"])
+            )["Subnet"]["SubnetId"]
+            # moto: the first subnet of an AZ becomes "default for AZ" and maps public IPs, whatever its VPC.
+            ec2.modify_subnet_attribute(SubnetId=subnet, MapPublicIpOnLaunch={"Value": False})
+            subnets.append(subnet)
         bastion_sg = ec2.create_security_group(
             GroupName="bastion", Description="ssh from the bastion subnet", VpcId=vpc,
             TagSpecifications=[{"ResourceType": "security-group", "Tags": tag_list(TAGS)}],
@@ -257,13 +261,15 @@ class Account:
         instance = ec2.run_instances(
             LaunchTemplate={"LaunchTemplateId": template}, MinCount=1, MaxCount=1,
             SubnetId=subnets[1], SecurityGroupIds=[bastion_sg],
+            # moto: without explicit mappings it adds an unencrypted /dev/sda1 root volume besides the template's.
+            BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8, "Encrypted": compliant}}],
             MetadataOptions={"HttpTokens": tokens, "HttpEndpoint": "enabled"},
             TagSpecifications=[{"ResourceType": "instance", "Tags": tag_list({**TAGS, "Name": "app"})}],
         )["Instances"][0]["InstanceId"]
         # Tag what the instance launch created (its root volume) like everything else.
         volumes = ec2.describe_volumes(Filters=[{"Name": "attachment.instance-id", "Values": [instance]}])["Volumes"]
         if volumes:
-            ec2.create_tags(Resources=[v["VolumeId"] for v in volumes], Tags=tag_list(TAGS))
+            ec2.create_tags(Resources=[v["VolumeId"] for v in volumes], Tags=tag_list({**TAGS, "Name": "app-disk"}))
         return vpc, subnets, bastion_sg, template, instance
 
     def misconfigured(self):
@@ -321,13 +327,23 @@ class Account:
                     {"IpProtocol": "tcp", "FromPort": 3389, "ToPort": 3389, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
                 ])
                 # A public instance still allowing IMDSv1.
-                public_subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.100.0/24",
-                                                  AvailabilityZone=f"{region}a")["Subnet"]["SubnetId"]
+                public_subnet = ec2.create_subnet(
+                    VpcId=vpc, CidrBlock="10.0.100.0/24", AvailabilityZone=f"{region}a",
+                    TagSpecifications=[{"ResourceType": "subnet", "Tags": [{"Key": "Name", "Value": "public"}]}],
+                )["Subnet"]["SubnetId"]
                 ec2.modify_subnet_attribute(SubnetId=public_subnet, MapPublicIpOnLaunch={"Value": True})
-                ec2.run_instances(ImageId=self.image_id(ec2), InstanceType="t3.micro", MinCount=1, MaxCount=1,
-                                  SubnetId=public_subnet, SecurityGroupIds=[wide],
-                                  MetadataOptions={"HttpTokens": "optional", "HttpEndpoint": "enabled"})
-                ec2.create_volume(AvailabilityZone=f"{region}a", Size=20, Encrypted=False)
+                web = ec2.run_instances(
+                    ImageId=self.image_id(ec2), InstanceType="t3.micro", MinCount=1, MaxCount=1,
+                    SubnetId=public_subnet, SecurityGroupIds=[wide],
+                    MetadataOptions={"HttpTokens": "optional", "HttpEndpoint": "enabled"},
+                    TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "web"}]}],
+                )["Instances"][0]["InstanceId"]
+                for volume in ec2.describe_volumes(
+                        Filters=[{"Name": "attachment.instance-id", "Values": [web]}])["Volumes"]:
+                    ec2.create_tags(Resources=[volume["VolumeId"]], Tags=[{"Key": "Name", "Value": "web-disk"}])
+                ec2.create_volume(AvailabilityZone=f"{region}a", Size=20, Encrypted=False,
+                                  TagSpecifications=[{"ResourceType": "volume",
+                                                      "Tags": [{"Key": "Name", "Value": "scratch"}]}])
                 # A launch template nothing uses.
                 ec2.create_launch_template(LaunchTemplateName="old-batch", LaunchTemplateData={
                     "ImageId": self.image_id(ec2), "MetadataOptions": {"HttpTokens": "required"}})

@@ -71,7 +71,12 @@ pub fn prepare(common: &CommonArgs) -> Result<Prepared, Failure> {
     Ok(Prepared { checks, params })
 }
 
-pub fn finish(inventory: &Inventory, prepared: &Prepared, common: &CommonArgs, source: &str) -> Result<Outcome, Failure> {
+pub fn finish(
+    inventory: &Inventory,
+    prepared: &Prepared,
+    common: &CommonArgs,
+    source: &str,
+) -> Result<Outcome, Failure> {
     let evaluation = engine::evaluate(inventory, &prepared.checks, &prepared.params).map_err(Failure::usage)?;
     let report = Report::new(inventory, evaluation, source);
     let to_terminal = common.output.is_none() && std::io::stdout().is_terminal();

@@ -144,8 +144,12 @@ pub trait DynCheck: Sync {
     fn default_params(&self) -> serde_json::Value;
     /// Parse and validate parameters without running.
     fn validate_params(&self, params: &serde_json::Value) -> Result<(), ParamError>;
-    fn run_dyn(&self, cx: &Context<'_>, params: Option<&serde_json::Value>, out: &mut Findings<'_>)
-    -> Result<(), ParamError>;
+    fn run_dyn(
+        &self,
+        cx: &Context<'_>,
+        params: Option<&serde_json::Value>,
+        out: &mut Findings<'_>,
+    ) -> Result<(), ParamError>;
 }
 
 impl<C: Check> DynCheck for C {

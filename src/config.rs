@@ -34,7 +34,8 @@ impl Config {
             None => return Ok(Config::default()),
         };
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read { path: shown.clone(), source })?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|source| ConfigError::Read { path: shown.clone(), source })?;
         toml::from_str(&text).map_err(|e| ConfigError::Invalid { path: shown, detail: e.to_string() })
     }
 

@@ -25,7 +25,8 @@ pub fn checks_markdown() -> String {
     for check in REGISTRY.iter() {
         let m = check.meta();
         let kinds: Vec<&str> = m.kinds.iter().map(|k| k.name()).collect();
-        let _ = write!(out, "\n## {}\n\n{}\n\n- Severity: {}\n- Reads: {}\n", m.id, m.title, m.severity, kinds.join(", "));
+        let _ =
+            write!(out, "\n## {}\n\n{}\n\n- Severity: {}\n- Reads: {}\n", m.id, m.title, m.severity, kinds.join(", "));
         if !m.compliance.is_empty() {
             let controls: Vec<String> = m.compliance.iter().map(ToString::to_string).collect();
             let _ = writeln!(out, "- Compliance: {}", controls.join(", "));

@@ -1,3 +1,5 @@
 use crate::check::DynCheck;
 
-pub static CHECKS: &[&dyn DynCheck] = &[];
+pub mod tags_required;
+
+pub static CHECKS: &[&dyn DynCheck] = &[&tags_required::TagsRequired];

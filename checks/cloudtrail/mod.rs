@@ -1,3 +1,7 @@
 use crate::check::DynCheck;
 
-pub static CHECKS: &[&dyn DynCheck] = &[];
+pub mod log_file_validation;
+pub mod multi_region_logging;
+
+pub static CHECKS: &[&dyn DynCheck] =
+    &[&multi_region_logging::CloudtrailMultiRegionLogging, &log_file_validation::CloudtrailLogFileValidation];

@@ -1,3 +1,5 @@
 use crate::check::DynCheck;
 
-pub static CHECKS: &[&dyn DynCheck] = &[];
+pub mod recorder_enabled;
+
+pub static CHECKS: &[&dyn DynCheck] = &[&recorder_enabled::ConfigRecorderEnabled];

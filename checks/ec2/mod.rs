@@ -1,3 +1,22 @@
 use crate::check::DynCheck;
 
-pub static CHECKS: &[&dyn DynCheck] = &[];
+pub mod admin_port;
+pub mod ebs_default_encryption;
+pub mod ebs_volume_encrypted;
+pub mod instance_imdsv2_required;
+pub mod instance_no_public_ip;
+pub mod launch_template_unused;
+pub mod sg_default_restricts_all;
+pub mod sg_rdp_restricted;
+pub mod sg_ssh_restricted;
+
+pub static CHECKS: &[&dyn DynCheck] = &[
+    &sg_ssh_restricted::Ec2SgSshRestricted,
+    &sg_rdp_restricted::Ec2SgRdpRestricted,
+    &sg_default_restricts_all::Ec2SgDefaultRestrictsAll,
+    &instance_imdsv2_required::Ec2InstanceImdsv2Required,
+    &instance_no_public_ip::Ec2InstanceNoPublicIp,
+    &ebs_volume_encrypted::Ec2EbsVolumeEncrypted,
+    &ebs_default_encryption::Ec2EbsDefaultEncryption,
+    &launch_template_unused::Ec2LaunchTemplateUnused,
+];

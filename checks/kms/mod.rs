@@ -1,3 +1,5 @@
 use crate::check::DynCheck;
 
-pub static CHECKS: &[&dyn DynCheck] = &[];
+pub mod cmk_rotation_enabled;
+
+pub static CHECKS: &[&dyn DynCheck] = &[&cmk_rotation_enabled::KmsCmkRotationEnabled];

@@ -37,9 +37,7 @@ impl Check for S3BucketVersioningEnabled {
         for (resource, bucket) in cx.inventory.iter::<S3Bucket>() {
             let verdict = match bucket.versioning.known() {
                 Ok(Some(v)) if v.enabled() => Verdict::Pass("versioning is enabled".into()),
-                Ok(Some(Versioning { status: Some(status), .. })) => {
-                    Verdict::Fail(format!("versioning is {status}"))
-                }
+                Ok(Some(Versioning { status: Some(status), .. })) => Verdict::Fail(format!("versioning is {status}")),
                 Ok(_) => Verdict::Fail("versioning has never been enabled".into()),
                 Err(reason) => Verdict::Unknown(reason.clone()),
             };

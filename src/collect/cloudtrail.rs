@@ -20,13 +20,14 @@ const TAGS_BATCH: usize = 20;
 
 pub async fn collect(scope: Scope, audited: Arc<[String]>) {
     let here = client!(&scope.session, aws_sdk_cloudtrail, "cloudtrail", &scope.region);
-    let described = match scope.call("DescribeTrails", None, here.describe_trails().include_shadow_trails(true).send()).await {
-        Ok(out) => out,
-        Err(reason) => {
-            scope.listed(ResourceKind::CloudTrailTrail, Err(reason));
-            return;
-        }
-    };
+    let described =
+        match scope.call("DescribeTrails", None, here.describe_trails().include_shadow_trails(true).send()).await {
+            Ok(out) => out,
+            Err(reason) => {
+                scope.listed(ResourceKind::CloudTrailTrail, Err(reason));
+                return;
+            }
+        };
     let first_audited = audited.first().map(String::as_str) == Some(scope.region.as_str());
     let mine: Vec<&aws_sdk_cloudtrail::types::Trail> = described
         .trail_list()
@@ -90,39 +91,44 @@ async fn trail_details(
             latest_delivery_time: time(o.latest_delivery_time()),
         })
     });
-    let selectors = scope.fetch("GetEventSelectors", id, &[], client.get_event_selectors().trail_name(id).send(), |o| {
-        Field::Known(EventSelectors {
-            basic: o
-                .event_selectors()
-                .iter()
-                .map(|s| BasicEventSelector {
-                    read_write_type: s.read_write_type().map(|v| v.as_str().to_string()),
-                    // AWS's default when the field is omitted is true.
-                    include_management_events: s.include_management_events().unwrap_or(true),
-                    exclude_management_event_sources: s.exclude_management_event_sources().to_vec(),
-                    data_resource_types: s.data_resources().iter().filter_map(|d| d.r#type().map(String::from)).collect(),
-                })
-                .collect(),
-            advanced: o
-                .advanced_event_selectors()
-                .iter()
-                .map(|s| AdvancedEventSelector {
-                    name: s.name().map(String::from),
-                    field_selectors: s
-                        .field_selectors()
-                        .iter()
-                        .map(|f| AdvancedFieldSelector {
-                            field: f.field().to_string(),
-                            equals: f.equals().to_vec(),
-                            not_equals: f.not_equals().to_vec(),
-                            starts_with: f.starts_with().to_vec(),
-                            not_starts_with: f.not_starts_with().to_vec(),
-                        })
-                        .collect(),
-                })
-                .collect(),
-        })
-    });
+    let selectors =
+        scope.fetch("GetEventSelectors", id, &[], client.get_event_selectors().trail_name(id).send(), |o| {
+            Field::Known(EventSelectors {
+                basic: o
+                    .event_selectors()
+                    .iter()
+                    .map(|s| BasicEventSelector {
+                        read_write_type: s.read_write_type().map(|v| v.as_str().to_string()),
+                        // AWS's default when the field is omitted is true.
+                        include_management_events: s.include_management_events().unwrap_or(true),
+                        exclude_management_event_sources: s.exclude_management_event_sources().to_vec(),
+                        data_resource_types: s
+                            .data_resources()
+                            .iter()
+                            .filter_map(|d| d.r#type().map(String::from))
+                            .collect(),
+                    })
+                    .collect(),
+                advanced: o
+                    .advanced_event_selectors()
+                    .iter()
+                    .map(|s| AdvancedEventSelector {
+                        name: s.name().map(String::from),
+                        field_selectors: s
+                            .field_selectors()
+                            .iter()
+                            .map(|f| AdvancedFieldSelector {
+                                field: f.field().to_string(),
+                                equals: f.equals().to_vec(),
+                                not_equals: f.not_equals().to_vec(),
+                                starts_with: f.starts_with().to_vec(),
+                                not_starts_with: f.not_starts_with().to_vec(),
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            })
+        });
     tokio::join!(status, selectors)
 }
 

@@ -9,9 +9,8 @@ use super::scope::{Scope, tags};
 use super::session::client;
 use crate::model::{
     Cause, EbsEncryptionByDefault, Field, FlowLog, Instance, InternetGateway, LaunchTemplate,
-    LaunchTemplateBlockDevice, LaunchTemplateData, NaclEntry, NatGateway, NetworkAcl, Resource,
-    ResourceKind, Route, RouteTable, RouteTableAssociation, RuleSource, SecurityGroup, SgRule,
-    Subnet, UnknownReason, Volume, Vpc,
+    LaunchTemplateBlockDevice, LaunchTemplateData, NaclEntry, NatGateway, NetworkAcl, Resource, ResourceKind, Route,
+    RouteTable, RouteTableAssociation, RuleSource, SecurityGroup, SgRule, Subnet, UnknownReason, Volume, Vpc,
 };
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{self as sdk, VpcAttributeName};
@@ -68,14 +67,7 @@ fn finish<P>(
             }
         }
     }
-    scope.listed(
-        kind,
-        if missing == 0 {
-            Ok(())
-        } else {
-            Err(malformed(scope, operation, missing))
-        },
-    );
+    scope.listed(kind, if missing == 0 { Ok(()) } else { Err(malformed(scope, operation, missing)) });
 }
 
 fn malformed(scope: &Scope, operation: &str, missing: usize) -> UnknownReason {
@@ -94,10 +86,7 @@ fn ec2_tags(list: &[sdk::Tag]) -> BTreeMap<String, String> {
 
 /// The `Name` tag, if any.
 fn name_tag(list: &[sdk::Tag]) -> Option<String> {
-    list.iter()
-        .find(|t| t.key() == Some("Name"))
-        .and_then(|t| t.value())
-        .map(String::from)
+    list.iter().find(|t| t.key() == Some("Name")).and_then(|t| t.value()).map(String::from)
 }
 
 /// A resource whose tags came with its description, named by its `Name` tag.
@@ -106,17 +95,12 @@ where
     P: crate::model::KindProperties + Into<crate::model::Properties>,
 {
     let arn = scope.arn("ec2", &format!("{arn_type}/{id}"));
-    scope.resource(
-        id,
-        arn,
-        name_tag(list),
-        Field::Known(ec2_tags(list)),
-        properties,
-    )
+    scope.resource(id, arn, name_tag(list), Field::Known(ec2_tags(list)), properties)
 }
 
+/// An optional string; an empty one (which some emulators send for unset values) counts as unset.
 fn owned(value: Option<&str>) -> Option<String> {
-    value.map(String::from)
+    value.filter(|v| !v.is_empty()).map(String::from)
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -124,10 +108,7 @@ fn owned(value: Option<&str>) -> Option<String> {
 
 async fn vpcs(scope: &Scope, ec2: &Client) {
     let kind = ResourceKind::Ec2Vpc;
-    let pages = match scope
-        .pages("DescribeVpcs", ec2.describe_vpcs().into_paginator().send())
-        .await
-    {
+    let pages = match scope.pages("DescribeVpcs", ec2.describe_vpcs().into_paginator().send()).await {
         Ok(pages) => pages,
         Err(reason) => return scope.listed(kind, Err(reason)),
     };
@@ -136,35 +117,19 @@ async fn vpcs(scope: &Scope, ec2: &Client) {
     // `await` trips the compiler's `Send` check of the spawned collector task.
     let mut requests = Vec::new();
     for id in all.iter().filter_map(|v| v.vpc_id()) {
-        for attribute in [
-            VpcAttributeName::EnableDnsSupport,
-            VpcAttributeName::EnableDnsHostnames,
-        ] {
-            requests.push(vpc_attribute(
-                scope.clone(),
-                ec2.clone(),
-                id.to_string(),
-                attribute,
-            ));
+        for attribute in [VpcAttributeName::EnableDnsSupport, VpcAttributeName::EnableDnsHostnames] {
+            requests.push(vpc_attribute(scope.clone(), ec2.clone(), id.to_string(), attribute));
         }
     }
     let attributes: HashMap<(String, VpcAttributeName), Field<bool>> =
-        futures::stream::iter(requests)
-            .buffer_unordered(DETAIL_CONCURRENCY)
-            .collect()
-            .await;
+        futures::stream::iter(requests).buffer_unordered(DETAIL_CONCURRENCY).collect().await;
     let mut missing = 0;
     for vpc in all {
         let Some(id) = vpc.vpc_id() else {
             missing += 1;
             continue;
         };
-        let attribute = |name: VpcAttributeName| {
-            attributes
-                .get(&(id.to_string(), name))
-                .cloned()
-                .unwrap_or_default()
-        };
+        let attribute = |name: VpcAttributeName| attributes.get(&(id.to_string(), name)).cloned().unwrap_or_default();
         let properties = Vpc {
             cidr_block: owned(vpc.cidr_block()),
             is_default: vpc.is_default().unwrap_or(false),
@@ -175,14 +140,7 @@ async fn vpcs(scope: &Scope, ec2: &Client) {
         };
         scope.add(tagged(scope, id, "vpc", vpc.tags(), properties));
     }
-    scope.listed(
-        kind,
-        if missing == 0 {
-            Ok(())
-        } else {
-            Err(malformed(scope, "DescribeVpcs", missing))
-        },
-    );
+    scope.listed(kind, if missing == 0 { Ok(()) } else { Err(malformed(scope, "DescribeVpcs", missing)) });
 }
 
 async fn vpc_attribute(
@@ -191,37 +149,27 @@ async fn vpc_attribute(
     vpc_id: String,
     attribute: VpcAttributeName,
 ) -> ((String, VpcAttributeName), Field<bool>) {
-    let request = ec2
-        .describe_vpc_attribute()
-        .vpc_id(&vpc_id)
-        .attribute(attribute.clone())
-        .send();
+    let request = ec2.describe_vpc_attribute().vpc_id(&vpc_id).attribute(attribute.clone()).send();
     // A VPC deleted since it was listed has no attributes any more.
     let value = scope
-        .fetch(
-            "DescribeVpcAttribute",
-            &vpc_id,
-            &["InvalidVpcID.NotFound"],
-            request,
-            |out| {
-                let value = match &attribute {
-                    VpcAttributeName::EnableDnsHostnames => out.enable_dns_hostnames(),
-                    _ => out.enable_dns_support(),
-                };
-                match value.and_then(|v| v.value()) {
-                    Some(v) => Field::Known(v),
-                    None => {
-                        let reason = UnknownReason::new(
-                            Cause::Malformed,
-                            "ec2:DescribeVpcAttribute",
-                            format!("no {} value in the answer", attribute.as_str()),
-                        );
-                        scope.record(Some(&vpc_id), reason.clone());
-                        Field::Unknown(reason)
-                    }
+        .fetch("DescribeVpcAttribute", &vpc_id, &["InvalidVpcID.NotFound"], request, |out| {
+            let value = match &attribute {
+                VpcAttributeName::EnableDnsHostnames => out.enable_dns_hostnames(),
+                _ => out.enable_dns_support(),
+            };
+            match value.and_then(|v| v.value()) {
+                Some(v) => Field::Known(v),
+                None => {
+                    let reason = UnknownReason::new(
+                        Cause::Malformed,
+                        "ec2:DescribeVpcAttribute",
+                        format!("no {} value in the answer", attribute.as_str()),
+                    );
+                    scope.record(Some(&vpc_id), reason.clone());
+                    Field::Unknown(reason)
                 }
-            },
-        )
+            }
+        })
         .await;
     ((vpc_id, attribute), value)
 }
@@ -231,9 +179,7 @@ async fn vpc_attribute(
 
 async fn subnets(scope: &Scope, ec2: &Client) {
     let op = "DescribeSubnets";
-    let pages = scope
-        .pages(op, ec2.describe_subnets().into_paginator().send())
-        .await;
+    let pages = scope.pages(op, ec2.describe_subnets().into_paginator().send()).await;
     finish(scope, ResourceKind::Ec2Subnet, op, pages, |page| {
         page.subnets()
             .iter()
@@ -246,13 +192,7 @@ async fn subnets(scope: &Scope, ec2: &Client) {
                     map_public_ip_on_launch: s.map_public_ip_on_launch().unwrap_or(false),
                     default_for_az: s.default_for_az().unwrap_or(false),
                 };
-                Some(tagged(
-                    scope,
-                    s.subnet_id()?,
-                    "subnet",
-                    s.tags(),
-                    properties,
-                ))
+                Some(tagged(scope, s.subnet_id()?, "subnet", s.tags(), properties))
             })
             .collect()
     });
@@ -260,21 +200,11 @@ async fn subnets(scope: &Scope, ec2: &Client) {
 
 async fn route_tables(scope: &Scope, ec2: &Client) {
     let op = "DescribeRouteTables";
-    let pages = scope
-        .pages(op, ec2.describe_route_tables().into_paginator().send())
-        .await;
+    let pages = scope.pages(op, ec2.describe_route_tables().into_paginator().send()).await;
     finish(scope, ResourceKind::Ec2RouteTable, op, pages, |page| {
         page.route_tables()
             .iter()
-            .map(|t| {
-                Some(tagged(
-                    scope,
-                    t.route_table_id()?,
-                    "route-table",
-                    t.tags(),
-                    route_table(t),
-                ))
-            })
+            .map(|t| Some(tagged(scope, t.route_table_id()?, "route-table", t.tags(), route_table(t))))
             .collect()
     });
 }
@@ -313,11 +243,7 @@ fn route(route: &sdk::Route) -> Route {
         .or(route.destination_prefix_list_id())
         .unwrap_or_default()
         .to_string();
-    Route {
-        destination,
-        target: route_target(route),
-        state: route.state().map(|s| s.as_str().to_string()),
-    }
+    Route { destination, target: route_target(route), state: route.state().map(|s| s.as_str().to_string()) }
 }
 
 /// The route's next hop: whichever target id EC2 set. An instance route carries both the instance and its
@@ -344,9 +270,7 @@ fn route_target(route: &sdk::Route) -> String {
 
 async fn nat_gateways(scope: &Scope, ec2: &Client) {
     let op = "DescribeNatGateways";
-    let pages = scope
-        .pages(op, ec2.describe_nat_gateways().into_paginator().send())
-        .await;
+    let pages = scope.pages(op, ec2.describe_nat_gateways().into_paginator().send()).await;
     finish(scope, ResourceKind::Ec2NatGateway, op, pages, |page| {
         page.nat_gateways()
             .iter()
@@ -357,13 +281,7 @@ async fn nat_gateways(scope: &Scope, ec2: &Client) {
                     state: n.state().map(|s| s.as_str().to_string()),
                     connectivity_type: n.connectivity_type().map(|c| c.as_str().to_string()),
                 };
-                Some(tagged(
-                    scope,
-                    n.nat_gateway_id()?,
-                    "natgateway",
-                    n.tags(),
-                    properties,
-                ))
+                Some(tagged(scope, n.nat_gateway_id()?, "natgateway", n.tags(), properties))
             })
             .collect()
     });
@@ -371,9 +289,7 @@ async fn nat_gateways(scope: &Scope, ec2: &Client) {
 
 async fn internet_gateways(scope: &Scope, ec2: &Client) {
     let op = "DescribeInternetGateways";
-    let pages = scope
-        .pages(op, ec2.describe_internet_gateways().into_paginator().send())
-        .await;
+    let pages = scope.pages(op, ec2.describe_internet_gateways().into_paginator().send()).await;
     finish(scope, ResourceKind::Ec2InternetGateway, op, pages, |page| {
         page.internet_gateways()
             .iter()
@@ -382,23 +298,12 @@ async fn internet_gateways(scope: &Scope, ec2: &Client) {
                     .attachments()
                     .iter()
                     .filter(|a| {
-                        !matches!(
-                            a.state(),
-                            Some(
-                                sdk::AttachmentStatus::Detached | sdk::AttachmentStatus::Detaching
-                            )
-                        )
+                        !matches!(a.state(), Some(sdk::AttachmentStatus::Detached | sdk::AttachmentStatus::Detaching))
                     })
                     .filter_map(|a| owned(a.vpc_id()))
                     .collect();
                 let properties = InternetGateway { attached_vpc_ids };
-                Some(tagged(
-                    scope,
-                    g.internet_gateway_id()?,
-                    "internet-gateway",
-                    g.tags(),
-                    properties,
-                ))
+                Some(tagged(scope, g.internet_gateway_id()?, "internet-gateway", g.tags(), properties))
             })
             .collect()
     });
@@ -406,9 +311,7 @@ async fn internet_gateways(scope: &Scope, ec2: &Client) {
 
 async fn flow_logs(scope: &Scope, ec2: &Client) {
     let op = "DescribeFlowLogs";
-    let pages = scope
-        .pages(op, ec2.describe_flow_logs().into_paginator().send())
-        .await;
+    let pages = scope.pages(op, ec2.describe_flow_logs().into_paginator().send()).await;
     finish(scope, ResourceKind::Ec2FlowLog, op, pages, |page| {
         page.flow_logs()
             .iter()
@@ -422,13 +325,7 @@ async fn flow_logs(scope: &Scope, ec2: &Client) {
                     destination: owned(f.log_destination().or(f.log_group_name())),
                     deliver_logs_status: owned(f.deliver_logs_status()),
                 };
-                Some(tagged(
-                    scope,
-                    f.flow_log_id()?,
-                    "vpc-flow-log",
-                    f.tags(),
-                    properties,
-                ))
+                Some(tagged(scope, f.flow_log_id()?, "vpc-flow-log", f.tags(), properties))
             })
             .collect()
     });
@@ -439,9 +336,7 @@ async fn flow_logs(scope: &Scope, ec2: &Client) {
 
 async fn security_groups(scope: &Scope, ec2: &Client) {
     let op = "DescribeSecurityGroups";
-    let pages = scope
-        .pages(op, ec2.describe_security_groups().into_paginator().send())
-        .await;
+    let pages = scope.pages(op, ec2.describe_security_groups().into_paginator().send()).await;
     finish(scope, ResourceKind::Ec2SecurityGroup, op, pages, |page| {
         page.security_groups()
             .iter()
@@ -483,26 +378,17 @@ fn sg_rules(permissions: &[sdk::IpPermission]) -> Vec<SgRule> {
         }
         for r in p.ipv6_ranges() {
             if let Some(cidr) = r.cidr_ipv6() {
-                rules.push(rule(
-                    RuleSource::Ipv6Cidr(cidr.to_string()),
-                    r.description(),
-                ));
+                rules.push(rule(RuleSource::Ipv6Cidr(cidr.to_string()), r.description()));
             }
         }
         for pair in p.user_id_group_pairs() {
             if let Some(group) = pair.group_id().or(pair.group_name()) {
-                rules.push(rule(
-                    RuleSource::SecurityGroup(group.to_string()),
-                    pair.description(),
-                ));
+                rules.push(rule(RuleSource::SecurityGroup(group.to_string()), pair.description()));
             }
         }
         for list in p.prefix_list_ids() {
             if let Some(id) = list.prefix_list_id() {
-                rules.push(rule(
-                    RuleSource::PrefixList(id.to_string()),
-                    list.description(),
-                ));
+                rules.push(rule(RuleSource::PrefixList(id.to_string()), list.description()));
             }
         }
         if rules.len() == before {
@@ -514,9 +400,7 @@ fn sg_rules(permissions: &[sdk::IpPermission]) -> Vec<SgRule> {
 
 async fn network_acls(scope: &Scope, ec2: &Client) {
     let op = "DescribeNetworkAcls";
-    let pages = scope
-        .pages(op, ec2.describe_network_acls().into_paginator().send())
-        .await;
+    let pages = scope.pages(op, ec2.describe_network_acls().into_paginator().send()).await;
     finish(scope, ResourceKind::Ec2NetworkAcl, op, pages, |page| {
         page.network_acls()
             .iter()
@@ -525,19 +409,9 @@ async fn network_acls(scope: &Scope, ec2: &Client) {
                     vpc_id: owned(acl.vpc_id()),
                     is_default: acl.is_default().unwrap_or(false),
                     entries: acl.entries().iter().map(nacl_entry).collect(),
-                    subnet_ids: acl
-                        .associations()
-                        .iter()
-                        .filter_map(|a| owned(a.subnet_id()))
-                        .collect(),
+                    subnet_ids: acl.associations().iter().filter_map(|a| owned(a.subnet_id())).collect(),
                 };
-                Some(tagged(
-                    scope,
-                    acl.network_acl_id()?,
-                    "network-acl",
-                    acl.tags(),
-                    properties,
-                ))
+                Some(tagged(scope, acl.network_acl_id()?, "network-acl", acl.tags(), properties))
             })
             .collect()
     });
@@ -561,22 +435,12 @@ fn nacl_entry(entry: &sdk::NetworkAclEntry) -> NaclEntry {
 
 async fn instances(scope: &Scope, ec2: &Client) {
     let op = "DescribeInstances";
-    let pages = scope
-        .pages(op, ec2.describe_instances().into_paginator().send())
-        .await;
+    let pages = scope.pages(op, ec2.describe_instances().into_paginator().send()).await;
     finish(scope, ResourceKind::Ec2Instance, op, pages, |page| {
         page.reservations()
             .iter()
             .flat_map(|r| r.instances())
-            .map(|i| {
-                Some(tagged(
-                    scope,
-                    i.instance_id()?,
-                    "instance",
-                    i.tags(),
-                    instance(i),
-                ))
-            })
+            .map(|i| Some(tagged(scope, i.instance_id()?, "instance", i.tags(), instance(i))))
             .collect()
     });
 }
@@ -584,33 +448,19 @@ async fn instances(scope: &Scope, ec2: &Client) {
 fn instance(i: &sdk::Instance) -> Instance {
     let metadata = i.metadata_options();
     Instance {
-        state: i
-            .state()
-            .and_then(|s| s.name())
-            .map(|n| n.as_str().to_string()),
-        instance_type: i.instance_type().map(|t| t.as_str().to_string()),
+        state: i.state().and_then(|s| s.name()).map(|n| n.as_str().to_string()),
+        instance_type: owned(i.instance_type().map(|t| t.as_str())),
         image_id: owned(i.image_id()),
         vpc_id: owned(i.vpc_id()),
         subnet_id: owned(i.subnet_id()),
         availability_zone: i.placement().and_then(|p| owned(p.availability_zone())),
         public_ip: owned(i.public_ip_address()),
         private_ip: owned(i.private_ip_address()),
-        metadata_http_tokens: metadata
-            .and_then(|m| m.http_tokens())
-            .map(|t| t.as_str().to_string()),
-        metadata_http_endpoint: metadata
-            .and_then(|m| m.http_endpoint())
-            .map(|e| e.as_str().to_string()),
+        metadata_http_tokens: metadata.and_then(|m| m.http_tokens()).map(|t| t.as_str().to_string()),
+        metadata_http_endpoint: metadata.and_then(|m| m.http_endpoint()).map(|e| e.as_str().to_string()),
         iam_instance_profile_arn: i.iam_instance_profile().and_then(|p| owned(p.arn())),
-        security_group_ids: i
-            .security_groups()
-            .iter()
-            .filter_map(|g| owned(g.group_id()))
-            .collect(),
-        monitoring: i
-            .monitoring()
-            .and_then(|m| m.state())
-            .map(|s| s.as_str().to_string()),
+        security_group_ids: i.security_groups().iter().filter_map(|g| owned(g.group_id())).collect(),
+        monitoring: i.monitoring().and_then(|m| m.state()).map(|s| s.as_str().to_string()),
         launch_template_id: i
             .tags()
             .iter()
@@ -626,9 +476,7 @@ fn instance(i: &sdk::Instance) -> Instance {
 
 async fn volumes(scope: &Scope, ec2: &Client) {
     let op = "DescribeVolumes";
-    let pages = scope
-        .pages(op, ec2.describe_volumes().into_paginator().send())
-        .await;
+    let pages = scope.pages(op, ec2.describe_volumes().into_paginator().send()).await;
     finish(scope, ResourceKind::Ec2Volume, op, pages, |page| {
         page.volumes()
             .iter()
@@ -640,19 +488,9 @@ async fn volumes(scope: &Scope, ec2: &Client) {
                     kms_key_id: owned(v.kms_key_id()),
                     state: v.state().map(|s| s.as_str().to_string()),
                     availability_zone: owned(v.availability_zone()),
-                    attached_instance_ids: v
-                        .attachments()
-                        .iter()
-                        .filter_map(|a| owned(a.instance_id()))
-                        .collect(),
+                    attached_instance_ids: v.attachments().iter().filter_map(|a| owned(a.instance_id())).collect(),
                 };
-                Some(tagged(
-                    scope,
-                    v.volume_id()?,
-                    "volume",
-                    v.tags(),
-                    properties,
-                ))
+                Some(tagged(scope, v.volume_id()?, "volume", v.tags(), properties))
             })
             .collect()
     });
@@ -666,20 +504,11 @@ async fn launch_templates(scope: &Scope, ec2: &Client) {
     // Without a template id, `$Latest` asks for the latest version of every template in one (paginated) call,
     // so it can run alongside the template list. 200 is the largest page both operations accept.
     let (templates, latest) = tokio::join!(
-        scope.pages(
-            "DescribeLaunchTemplates",
-            ec2.describe_launch_templates()
-                .max_results(200)
-                .into_paginator()
-                .send()
-        ),
+        scope
+            .pages("DescribeLaunchTemplates", ec2.describe_launch_templates().max_results(200).into_paginator().send()),
         scope.pages(
             "DescribeLaunchTemplateVersions",
-            ec2.describe_launch_template_versions()
-                .versions("$Latest")
-                .max_results(200)
-                .into_paginator()
-                .send(),
+            ec2.describe_launch_template_versions().versions("$Latest").max_results(200).into_paginator().send(),
         ),
     );
     let templates = match templates {
@@ -692,29 +521,17 @@ async fn launch_templates(scope: &Scope, ec2: &Client) {
         Ok(pages) => {
             for version in pages.iter().flat_map(|p| p.launch_template_versions()) {
                 if let Some(id) = version.launch_template_id() {
-                    let known = Field::Known(
-                        version
-                            .launch_template_data()
-                            .map(template_data)
-                            .unwrap_or_default(),
-                    );
+                    let known = Field::Known(version.launch_template_data().map(template_data).unwrap_or_default());
                     data.insert(id.to_string(), known);
                 }
             }
             // A template created after the bulk call (or one EC2 left out) is asked for on its own.
-            let missing: Vec<&str> = all
-                .iter()
-                .filter_map(|t| t.launch_template_id())
-                .filter(|id| !data.contains_key(*id))
-                .collect();
-            let requests: Vec<_> = missing
-                .into_iter()
-                .map(|id| latest_version(scope.clone(), ec2.clone(), id.to_string()))
-                .collect();
-            let fetched: Vec<(String, Field<LaunchTemplateData>)> = futures::stream::iter(requests)
-                .buffer_unordered(DETAIL_CONCURRENCY)
-                .collect()
-                .await;
+            let missing: Vec<&str> =
+                all.iter().filter_map(|t| t.launch_template_id()).filter(|id| !data.contains_key(*id)).collect();
+            let requests: Vec<_> =
+                missing.into_iter().map(|id| latest_version(scope.clone(), ec2.clone(), id.to_string())).collect();
+            let fetched: Vec<(String, Field<LaunchTemplateData>)> =
+                futures::stream::iter(requests).buffer_unordered(DETAIL_CONCURRENCY).collect().await;
             data.extend(fetched);
         }
         // One failed bulk call stands for every template: asking again per template would fail the same way.
@@ -730,10 +547,7 @@ async fn launch_templates(scope: &Scope, ec2: &Client) {
             missing += 1;
             continue;
         };
-        let name = template
-            .launch_template_name()
-            .unwrap_or_default()
-            .to_string();
+        let name = template.launch_template_name().unwrap_or_default().to_string();
         let properties = LaunchTemplate {
             name: name.clone(),
             default_version: template.default_version_number(),
@@ -742,55 +556,26 @@ async fn launch_templates(scope: &Scope, ec2: &Client) {
         };
         let arn = scope.arn("ec2", &format!("launch-template/{id}"));
         let tags = Field::Known(ec2_tags(template.tags()));
-        scope.add(scope.resource(
-            id,
-            arn,
-            (!name.is_empty()).then_some(name),
-            tags,
-            properties,
-        ));
+        scope.add(scope.resource(id, arn, (!name.is_empty()).then_some(name), tags, properties));
     }
-    scope.listed(
-        kind,
-        if missing == 0 {
-            Ok(())
-        } else {
-            Err(malformed(scope, "DescribeLaunchTemplates", missing))
-        },
-    );
+    scope.listed(kind, if missing == 0 { Ok(()) } else { Err(malformed(scope, "DescribeLaunchTemplates", missing)) });
 }
 
 fn pages_items<'a, P, T>(pages: &'a [P], items: impl Fn(&'a P) -> &'a [T]) -> Vec<&'a T> {
     pages.iter().flat_map(items).collect()
 }
 
-async fn latest_version(
-    scope: Scope,
-    ec2: Client,
-    id: String,
-) -> (String, Field<LaunchTemplateData>) {
-    let request = ec2
-        .describe_launch_template_versions()
-        .launch_template_id(&id)
-        .versions("$Latest")
-        .send();
+async fn latest_version(scope: Scope, ec2: Client, id: String) -> (String, Field<LaunchTemplateData>) {
+    let request = ec2.describe_launch_template_versions().launch_template_id(&id).versions("$Latest").send();
     let data = scope
         .fetch(
             "DescribeLaunchTemplateVersions",
             &id,
             // Deleted since it was listed.
-            &[
-                "InvalidLaunchTemplateId.NotFound",
-                "InvalidLaunchTemplateId.VersionNotFound",
-            ],
+            &["InvalidLaunchTemplateId.NotFound", "InvalidLaunchTemplateId.VersionNotFound"],
             request,
             |out| match out.launch_template_versions().first() {
-                Some(version) => Field::Known(
-                    version
-                        .launch_template_data()
-                        .map(template_data)
-                        .unwrap_or_default(),
-                ),
+                Some(version) => Field::Known(version.launch_template_data().map(template_data).unwrap_or_default()),
                 None => Field::Absent,
             },
         )
@@ -800,40 +585,24 @@ async fn latest_version(
 
 fn template_data(data: &sdk::ResponseLaunchTemplateData) -> LaunchTemplateData {
     let metadata = data.metadata_options();
-    let public_ip: Vec<bool> = data
-        .network_interfaces()
-        .iter()
-        .filter_map(|n| n.associate_public_ip_address())
-        .collect();
+    let public_ip: Vec<bool> =
+        data.network_interfaces().iter().filter_map(|n| n.associate_public_ip_address()).collect();
     LaunchTemplateData {
-        metadata_http_tokens: metadata
-            .and_then(|m| m.http_tokens())
-            .map(|t| t.as_str().to_string()),
-        metadata_http_endpoint: metadata
-            .and_then(|m| m.http_endpoint())
-            .map(|e| e.as_str().to_string()),
-        iam_instance_profile: data
-            .iam_instance_profile()
-            .and_then(|p| owned(p.arn().or(p.name()))),
+        metadata_http_tokens: metadata.and_then(|m| m.http_tokens()).map(|t| t.as_str().to_string()),
+        metadata_http_endpoint: metadata.and_then(|m| m.http_endpoint()).map(|e| e.as_str().to_string()),
+        iam_instance_profile: data.iam_instance_profile().and_then(|p| owned(p.arn().or(p.name()))),
         block_devices: data
             .block_device_mappings()
             .iter()
             .map(|m| LaunchTemplateBlockDevice {
                 device_name: owned(m.device_name()),
                 encrypted: m.ebs().and_then(|e| e.encrypted()),
-                volume_type: m
-                    .ebs()
-                    .and_then(|e| e.volume_type())
-                    .map(|t| t.as_str().to_string()),
+                volume_type: m.ebs().and_then(|e| e.volume_type()).map(|t| t.as_str().to_string()),
                 snapshot_id: m.ebs().and_then(|e| owned(e.snapshot_id())),
             })
             .collect(),
         // Any interface that gets a public address makes the template's instances reachable.
-        associate_public_ip: if public_ip.contains(&true) {
-            Some(true)
-        } else {
-            public_ip.first().copied()
-        },
+        associate_public_ip: if public_ip.contains(&true) { Some(true) } else { public_ip.first().copied() },
     }
 }
 
@@ -860,19 +629,12 @@ async fn ebs_encryption_by_default(scope: &Scope, ec2: &Client) {
                 }
             }
         ),
-        scope.fetch(
-            "GetEbsDefaultKmsKeyId",
-            EBS_DEFAULT_ID,
-            &[],
-            ec2.get_ebs_default_kms_key_id().send(),
-            |out| { out.kms_key_id().map(String::from).into() }
-        ),
+        scope.fetch("GetEbsDefaultKmsKeyId", EBS_DEFAULT_ID, &[], ec2.get_ebs_default_kms_key_id().send(), |out| {
+            out.kms_key_id().map(String::from).into()
+        }),
     );
     let arn = scope.arn("ec2", EBS_DEFAULT_ID);
-    let properties = EbsEncryptionByDefault {
-        enabled,
-        default_kms_key_id,
-    };
+    let properties = EbsEncryptionByDefault { enabled, default_kms_key_id };
     scope.add(scope.resource(EBS_DEFAULT_ID, arn, None, Field::Absent, properties));
     // The setting always exists; what could not be read is in its fields.
     scope.listed(ResourceKind::Ec2EbsEncryptionByDefault, Ok(()));
@@ -888,20 +650,10 @@ mod tests {
             .ip_protocol("tcp")
             .from_port(22)
             .to_port(22)
-            .ip_ranges(
-                sdk::IpRange::builder()
-                    .cidr_ip("0.0.0.0/0")
-                    .description("ssh")
-                    .build(),
-            )
+            .ip_ranges(sdk::IpRange::builder().cidr_ip("0.0.0.0/0").description("ssh").build())
             .ip_ranges(sdk::IpRange::builder().cidr_ip("10.0.0.0/8").build())
             .ipv6_ranges(sdk::Ipv6Range::builder().cidr_ipv6("::/0").build())
-            .user_id_group_pairs(
-                sdk::UserIdGroupPair::builder()
-                    .group_id("sg-1")
-                    .user_id("123456789012")
-                    .build(),
-            )
+            .user_id_group_pairs(sdk::UserIdGroupPair::builder().group_id("sg-1").user_id("123456789012").build())
             .prefix_list_ids(sdk::PrefixListId::builder().prefix_list_id("pl-1").build())
             .build();
         let all = sdk::IpPermission::builder()
@@ -932,42 +684,21 @@ mod tests {
             }
         );
         assert!(rules[0].allows_tcp_port(22) && !rules[0].allows_tcp_port(80));
-        assert_eq!(
-            (
-                rules[5].protocol.as_str(),
-                rules[5].from_port,
-                rules[5].to_port
-            ),
-            ("-1", None, None)
-        );
+        assert_eq!((rules[5].protocol.as_str(), rules[5].from_port, rules[5].to_port), ("-1", None, None));
         assert!(rules[5].allows_tcp_port(3389));
     }
 
     #[test]
     fn sg_rule_without_source_is_kept() {
-        let rules = sg_rules(&[sdk::IpPermission::builder()
-            .ip_protocol("udp")
-            .from_port(53)
-            .to_port(53)
-            .build()]);
+        let rules = sg_rules(&[sdk::IpPermission::builder().ip_protocol("udp").from_port(53).to_port(53).build()]);
         assert_eq!(rules.len(), 1);
         assert_eq!(rules[0].source, RuleSource::None);
     }
 
     #[test]
     fn route_targets() {
-        let igw = sdk::Route::builder()
-            .destination_cidr_block("0.0.0.0/0")
-            .gateway_id("igw-1")
-            .build();
-        assert_eq!(
-            route(&igw),
-            Route {
-                destination: "0.0.0.0/0".into(),
-                target: "igw-1".into(),
-                state: None
-            }
-        );
+        let igw = sdk::Route::builder().destination_cidr_block("0.0.0.0/0").gateway_id("igw-1").build();
+        assert_eq!(route(&igw), Route { destination: "0.0.0.0/0".into(), target: "igw-1".into(), state: None });
         let nat = sdk::Route::builder()
             .destination_ipv6_cidr_block("::/0")
             .nat_gateway_id("nat-1")
@@ -975,45 +706,19 @@ mod tests {
             .build();
         assert_eq!(
             route(&nat),
-            Route {
-                destination: "::/0".into(),
-                target: "nat-1".into(),
-                state: Some("blackhole".into())
-            }
+            Route { destination: "::/0".into(), target: "nat-1".into(), state: Some("blackhole".into()) }
         );
         let instance = sdk::Route::builder()
             .destination_prefix_list_id("pl-1")
             .instance_id("i-1")
             .network_interface_id("eni-1")
             .build();
-        assert_eq!(
-            (
-                route(&instance).destination.as_str(),
-                route_target(&instance).as_str()
-            ),
-            ("pl-1", "i-1")
-        );
+        assert_eq!((route(&instance).destination.as_str(), route_target(&instance).as_str()), ("pl-1", "i-1"));
         for (built, expected) in [
-            (
-                sdk::Route::builder().transit_gateway_id("tgw-1").build(),
-                "tgw-1",
-            ),
-            (
-                sdk::Route::builder()
-                    .vpc_peering_connection_id("pcx-1")
-                    .build(),
-                "pcx-1",
-            ),
-            (
-                sdk::Route::builder()
-                    .egress_only_internet_gateway_id("eigw-1")
-                    .build(),
-                "eigw-1",
-            ),
-            (
-                sdk::Route::builder().network_interface_id("eni-1").build(),
-                "eni-1",
-            ),
+            (sdk::Route::builder().transit_gateway_id("tgw-1").build(), "tgw-1"),
+            (sdk::Route::builder().vpc_peering_connection_id("pcx-1").build(), "pcx-1"),
+            (sdk::Route::builder().egress_only_internet_gateway_id("eigw-1").build(), "eigw-1"),
+            (sdk::Route::builder().network_interface_id("eni-1").build(), "eni-1"),
             (sdk::Route::builder().gateway_id("vpce-1").build(), "vpce-1"),
             (sdk::Route::builder().gateway_id("local").build(), "local"),
             (sdk::Route::builder().build(), ""),
@@ -1027,12 +732,7 @@ mod tests {
         let table = sdk::RouteTable::builder()
             .vpc_id("vpc-1")
             .associations(sdk::RouteTableAssociation::builder().main(true).build())
-            .associations(
-                sdk::RouteTableAssociation::builder()
-                    .subnet_id("subnet-1")
-                    .main(false)
-                    .build(),
-            )
+            .associations(sdk::RouteTableAssociation::builder().subnet_id("subnet-1").main(false).build())
             .associations(
                 sdk::RouteTableAssociation::builder()
                     .subnet_id("subnet-2")
@@ -1043,17 +743,8 @@ mod tests {
                     )
                     .build(),
             )
-            .associations(
-                sdk::RouteTableAssociation::builder()
-                    .gateway_id("igw-1")
-                    .build(),
-            )
-            .routes(
-                sdk::Route::builder()
-                    .destination_cidr_block("10.0.0.0/16")
-                    .gateway_id("local")
-                    .build(),
-            )
+            .associations(sdk::RouteTableAssociation::builder().gateway_id("igw-1").build())
+            .routes(sdk::Route::builder().destination_cidr_block("10.0.0.0/16").gateway_id("local").build())
             .build();
         let converted = route_table(&table);
         assert!(converted.is_main());
@@ -1061,21 +752,9 @@ mod tests {
         assert_eq!(
             converted.associations,
             [
-                RouteTableAssociation {
-                    subnet_id: None,
-                    gateway_id: None,
-                    main: true
-                },
-                RouteTableAssociation {
-                    subnet_id: Some("subnet-1".into()),
-                    gateway_id: None,
-                    main: false
-                },
-                RouteTableAssociation {
-                    subnet_id: None,
-                    gateway_id: Some("igw-1".into()),
-                    main: false
-                },
+                RouteTableAssociation { subnet_id: None, gateway_id: None, main: true },
+                RouteTableAssociation { subnet_id: Some("subnet-1".into()), gateway_id: None, main: false },
+                RouteTableAssociation { subnet_id: None, gateway_id: Some("igw-1".into()), main: false },
             ]
         );
         assert_eq!(converted.routes.len(), 1);
@@ -1120,11 +799,7 @@ mod tests {
     fn instance_fields() {
         let built = sdk::Instance::builder()
             .instance_id("i-1")
-            .state(
-                sdk::InstanceState::builder()
-                    .name(sdk::InstanceStateName::Running)
-                    .build(),
-            )
+            .state(sdk::InstanceState::builder().name(sdk::InstanceStateName::Running).build())
             .instance_type(sdk::InstanceType::T3Micro)
             .metadata_options(
                 sdk::InstanceMetadataOptionsResponse::builder()
@@ -1132,36 +807,14 @@ mod tests {
                     .http_endpoint(sdk::InstanceMetadataEndpointState::Enabled)
                     .build(),
             )
-            .iam_instance_profile(
-                sdk::IamInstanceProfile::builder()
-                    .arn("arn:aws:iam::1:instance-profile/p")
-                    .build(),
-            )
-            .security_groups(
-                sdk::GroupIdentifier::builder()
-                    .group_id("sg-1")
-                    .group_name("web")
-                    .build(),
-            )
-            .monitoring(
-                sdk::Monitoring::builder()
-                    .state(sdk::MonitoringState::Disabled)
-                    .build(),
-            )
-            .tags(
-                sdk::Tag::builder()
-                    .key(LAUNCH_TEMPLATE_TAG)
-                    .value("lt-1")
-                    .build(),
-            )
+            .iam_instance_profile(sdk::IamInstanceProfile::builder().arn("arn:aws:iam::1:instance-profile/p").build())
+            .security_groups(sdk::GroupIdentifier::builder().group_id("sg-1").group_name("web").build())
+            .monitoring(sdk::Monitoring::builder().state(sdk::MonitoringState::Disabled).build())
+            .tags(sdk::Tag::builder().key(LAUNCH_TEMPLATE_TAG).value("lt-1").build())
             .block_device_mappings(
                 sdk::InstanceBlockDeviceMapping::builder()
                     .device_name("/dev/xvda")
-                    .ebs(
-                        sdk::EbsInstanceBlockDevice::builder()
-                            .volume_id("vol-1")
-                            .build(),
-                    )
+                    .ebs(sdk::EbsInstanceBlockDevice::builder().volume_id("vol-1").build())
                     .build(),
             )
             .build();
@@ -1170,18 +823,14 @@ mod tests {
         assert_eq!(converted.instance_type.as_deref(), Some("t3.micro"));
         assert_eq!(converted.metadata_http_tokens.as_deref(), Some("optional"));
         assert_eq!(converted.metadata_http_endpoint.as_deref(), Some("enabled"));
-        assert_eq!(
-            converted.iam_instance_profile_arn.as_deref(),
-            Some("arn:aws:iam::1:instance-profile/p")
-        );
+        assert_eq!(converted.iam_instance_profile_arn.as_deref(), Some("arn:aws:iam::1:instance-profile/p"));
         assert_eq!(converted.security_group_ids, ["sg-1"]);
         assert_eq!(converted.monitoring.as_deref(), Some("disabled"));
         assert_eq!(converted.launch_template_id.as_deref(), Some("lt-1"));
         assert_eq!(converted.volume_ids, ["vol-1"]);
-        assert_eq!(
-            instance(&sdk::Instance::builder().build()),
-            Instance::default()
-        );
+        assert_eq!(instance(&sdk::Instance::builder().build()), Instance::default());
+        let unset = sdk::Instance::builder().instance_type(sdk::InstanceType::from("")).subnet_id("").build();
+        assert_eq!(instance(&unset), Instance::default());
     }
 
     #[test]
@@ -1192,11 +841,7 @@ mod tests {
                     .http_tokens(sdk::LaunchTemplateHttpTokensState::Optional)
                     .build(),
             )
-            .iam_instance_profile(
-                sdk::LaunchTemplateIamInstanceProfileSpecification::builder()
-                    .name("prof")
-                    .build(),
-            )
+            .iam_instance_profile(sdk::LaunchTemplateIamInstanceProfileSpecification::builder().name("prof").build())
             .block_device_mappings(
                 sdk::LaunchTemplateBlockDeviceMapping::builder()
                     .device_name("/dev/xvda")
@@ -1208,11 +853,7 @@ mod tests {
                     )
                     .build(),
             )
-            .block_device_mappings(
-                sdk::LaunchTemplateBlockDeviceMapping::builder()
-                    .device_name("/dev/sdb")
-                    .build(),
-            )
+            .block_device_mappings(sdk::LaunchTemplateBlockDeviceMapping::builder().device_name("/dev/sdb").build())
             .network_interfaces(
                 sdk::LaunchTemplateInstanceNetworkInterfaceSpecification::builder()
                     .associate_public_ip_address(false)
@@ -1237,17 +878,11 @@ mod tests {
                     volume_type: Some("gp3".into()),
                     snapshot_id: None,
                 },
-                LaunchTemplateBlockDevice {
-                    device_name: Some("/dev/sdb".into()),
-                    ..Default::default()
-                },
+                LaunchTemplateBlockDevice { device_name: Some("/dev/sdb".into()), ..Default::default() },
             ]
         );
         assert_eq!(converted.associate_public_ip, Some(true));
-        assert_eq!(
-            template_data(&sdk::ResponseLaunchTemplateData::builder().build()),
-            LaunchTemplateData::default()
-        );
+        assert_eq!(template_data(&sdk::ResponseLaunchTemplateData::builder().build()), LaunchTemplateData::default());
     }
 
     #[test]

@@ -36,7 +36,8 @@ pub async fn collect(scope: Scope) {
         Err(reason) => Field::Unknown(reason),
     });
 
-    let key_ids: Vec<String> = keys.iter().flat_map(|p| p.keys()).filter_map(|k| k.key_id().map(String::from)).collect();
+    let key_ids: Vec<String> =
+        keys.iter().flat_map(|p| p.keys()).filter_map(|k| k.key_id().map(String::from)).collect();
     let mut complete = true;
     // Owned arguments: the futures must be 'static to run inside the spawned collector task.
     let mut details = futures::stream::iter(
@@ -115,9 +116,10 @@ async fn describe_key(
                 None => Field::Absent,
             },
         );
-        let tag_list = scope.fetch("ListResourceTags", key_id, &[], kms.list_resource_tags().key_id(key_id).send(), |o| {
-            Field::Known(o.tags().iter().map(|t| (t.tag_key().to_string(), t.tag_value().to_string())).collect())
-        });
+        let tag_list =
+            scope.fetch("ListResourceTags", key_id, &[], kms.list_resource_tags().key_id(key_id).send(), |o| {
+                Field::Known(o.tags().iter().map(|t| (t.tag_key().to_string(), t.tag_value().to_string())).collect())
+            });
         (key.rotation, key.policy, tags) = tokio::join!(rotation, policy, tag_list);
     }
     let arn = meta.arn().map(String::from).unwrap_or_else(|| scope.arn("kms", &format!("key/{key_id}")));

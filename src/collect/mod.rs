@@ -199,7 +199,7 @@ pub async fn collect(options: CollectOptions) -> anyhow::Result<Inventory> {
     });
     let calls = session.calls.snapshot();
     inventory.stats.api_calls = calls.requests.clone();
-    inventory.stats.throttled = calls
+    inventory.stats.retried = calls
         .requests
         .iter()
         .filter_map(|(service, sent)| {

@@ -38,9 +38,15 @@ const THROTTLING_CODES: &[&str] = &[
     "ProvisionedThroughputExceededException",
 ];
 /// Error codes that mean the region is not enabled for the account.
-const REGION_DISABLED_CODES: &[&str] = &["OptInRequired", "InvalidClientTokenId", "UnrecognizedClientException", "AuthFailure"];
-const UNSUPPORTED_CODES: &[&str] =
-    &["UnsupportedOperation", "UnsupportedOperationException", "InvalidAction", "NotImplemented", "UnknownOperationException"];
+const REGION_DISABLED_CODES: &[&str] =
+    &["OptInRequired", "InvalidClientTokenId", "UnrecognizedClientException", "AuthFailure"];
+const UNSUPPORTED_CODES: &[&str] = &[
+    "UnsupportedOperation",
+    "UnsupportedOperationException",
+    "InvalidAction",
+    "NotImplemented",
+    "UnknownOperationException",
+];
 
 /// Resources, listings and errors gathered by collectors.
 #[derive(Default)]
@@ -222,7 +228,8 @@ where
     match err {
         SdkError::TimeoutError(_) => UnknownReason::new(Cause::Network, operation, "the request timed out"),
         SdkError::DispatchFailure(failure) => {
-            let detail = if failure.is_timeout() { "the connection timed out" } else { "the request could not be sent" };
+            let detail =
+                if failure.is_timeout() { "the connection timed out" } else { "the request could not be sent" };
             UnknownReason::new(Cause::Network, operation, format!("{detail}: {}", error_chain(err)))
         }
         SdkError::ResponseError(response) => {
@@ -262,10 +269,7 @@ fn error_chain(err: &dyn std::error::Error) -> String {
 
 /// Tags from any SDK's key/value pairs.
 pub fn tags<'a>(pairs: impl IntoIterator<Item = (Option<&'a str>, Option<&'a str>)>) -> BTreeMap<String, String> {
-    pairs
-        .into_iter()
-        .filter_map(|(k, v)| k.map(|k| (k.to_string(), v.unwrap_or_default().to_string())))
-        .collect()
+    pairs.into_iter().filter_map(|(k, v)| k.map(|k| (k.to_string(), v.unwrap_or_default().to_string()))).collect()
 }
 
 /// An SDK timestamp as a chrono time.

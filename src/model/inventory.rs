@@ -1,7 +1,7 @@
 //! The Inventory: every resource one audit collected, which lists were complete, and every collection error.
 //! It is also the snapshot file format.
 
-use super::{Cause, KindProperties, Resource, ResourceKind, UnknownReason, GLOBAL};
+use super::{Cause, GLOBAL, KindProperties, Resource, ResourceKind, UnknownReason};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -50,16 +50,13 @@ pub enum ListingState<'a> {
 }
 
 impl ListingState<'_> {
-    /// `Ok` when the list is complete, else the reason nothing may be concluded from its absence.
+    /// `Ok` when the list is complete, else the reason nothing may be concluded from its absence: the failed
+    /// call, or "not collected".
     pub fn complete(&self, kind: ResourceKind, region: &str) -> Result<(), UnknownReason> {
         match self {
             ListingState::Complete => Ok(()),
-            ListingState::Failed(reason) => Err(UnknownReason {
-                cause: Cause::Dependency,
-                operation: format!("list {kind} in {region}"),
-                code: reason.code.clone(),
-                message: reason.to_string(),
-            }),
+            // The failed call itself is the reason: it names the operation and the cause an operator can fix.
+            ListingState::Failed(reason) => Err((*reason).clone()),
             ListingState::NotCollected => Err(UnknownReason::new(
                 Cause::NotCollected,
                 format!("list {kind} in {region}"),
@@ -85,9 +82,9 @@ pub struct CollectionStats {
     pub duration_ms: u64,
     /// HTTP requests sent, retries included, by service.
     pub api_calls: BTreeMap<String, u64>,
-    /// Requests that AWS throttled (and that were retried), by service.
+    /// Requests that were retries of an earlier attempt (throttling, transient errors), by service.
     #[serde(default)]
-    pub throttled: BTreeMap<String, u64>,
+    pub retried: BTreeMap<String, u64>,
 }
 
 impl CollectionStats {
@@ -104,9 +101,7 @@ pub enum SnapshotError {
     Write { path: String, source: std::io::Error },
     #[error("{path} is not an awsaudit snapshot: {detail}")]
     NotSnapshot { path: String, detail: String },
-    #[error(
-        "snapshot {path} has schema version {found}; this awsaudit reads version {SNAPSHOT_SCHEMA_VERSION}"
-    )]
+    #[error("snapshot {path} has schema version {found}; this awsaudit reads version {SNAPSHOT_SCHEMA_VERSION}")]
     Version { path: String, found: u64 },
     #[error("snapshot {path} is malformed at line {line}, column {column}: {detail}")]
     Malformed { path: String, line: usize, column: usize, detail: String },
@@ -215,7 +210,8 @@ impl Inventory {
 
     pub fn load(path: &Path) -> Result<Self, SnapshotError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| SnapshotError::Read { path: shown.clone(), source })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|source| SnapshotError::Read { path: shown.clone(), source })?;
         Self::from_snapshot_json(&text, &shown)
     }
 

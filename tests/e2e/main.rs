@@ -1,0 +1,9 @@
+//! End-to-end tests: the `awsaudit` binary against moto servers holding accounts built through boto3
+//! (`mocks/scenarios.py`). One test target on purpose: each target links its own binary against the AWS SDK.
+
+mod cli;
+mod faults;
+mod golden;
+mod harness;
+mod moto;
+mod scenarios;
