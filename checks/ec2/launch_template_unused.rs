@@ -149,7 +149,7 @@ mod tests {
             ]
         );
         let old = findings.iter().find(|f| f.resource.id == "lt-old").and_then(|f| f.unknown_reason.as_ref());
-        assert!(old.is_some_and(|r| r.cause == Cause::Dependency && r.message.contains("ec2:DescribeInstances")));
+        assert!(old.is_some_and(|r| r.cause == Cause::AccessDenied && r.operation == "ec2:DescribeInstances"));
     }
 
     #[test]

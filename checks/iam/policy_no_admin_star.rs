@@ -256,7 +256,7 @@ mod tests {
         fail_listing(&mut inv, ResourceKind::IamUser, GLOBAL, denied("iam:ListUsers"));
         let findings = run(&IamPolicyNoAdminStar, &inv);
         assert_eq!(statuses(&findings), vec![(ACCOUNT.into(), Status::Unknown)]);
-        assert!(findings[0].message.contains("AWS::IAM::Role"));
+        assert!(findings[0].message.contains("iam:ListRoles"), "{}", findings[0].message);
 
         fail_listing(&mut inv, ResourceKind::IamManagedPolicy, GLOBAL, denied("iam:ListPolicies"));
         let findings = run(&IamPolicyNoAdminStar, &inv);

@@ -406,7 +406,7 @@ mod tests {
             run(&S3BucketNotPublic, &inv)
         };
         assert_eq!(statuses(&findings), vec![("b".into(), Status::Unknown)]);
-        assert!(findings[0].message.contains("AWS::S3::AccountPublicAccessBlock"));
+        assert!(findings[0].message.contains("s3control:GetPublicAccessBlock"), "{}", findings[0].message);
     }
 
     #[test]

@@ -134,7 +134,7 @@ mod tests {
             vec![("vpc-logged".into(), Status::Pass), ("vpc-none".into(), Status::Unknown)]
         );
         let reason = findings.iter().find(|f| f.resource.id == "vpc-none").and_then(|f| f.unknown_reason.as_ref());
-        assert!(reason.is_some_and(|r| r.cause == Cause::Dependency && r.message.contains("ec2:DescribeFlowLogs")));
+        assert!(reason.is_some_and(|r| r.cause == Cause::AccessDenied && r.operation == "ec2:DescribeFlowLogs"));
     }
 
     #[test]
