@@ -2,13 +2,16 @@
 
 use crate::check::DynCheck;
 use crate::checks::REGISTRY;
-use crate::cli::{ChecksCommand, Cli, Command, CommonArgs, ListFormat};
-use crate::config::Config;
-use crate::engine::{self, Outcome, Selection};
+use crate::cli::{ChecksCommand, Cli, Command, CommonArgs, ConfigCommand, FailOn, ListFormat};
+use crate::config::{Config, ConfigError};
+use crate::engine::{self, Evaluation, Outcome, Selection};
+use crate::finding::Severity;
 use crate::model::{GLOBAL, Inventory};
 use crate::report::{self, Format, RenderOptions, Report};
+use crate::suppress::{self, Suppression, Warning};
 use anyhow::Context as _;
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 
 /// An error that ends the run, with the exit code it maps to.
 #[derive(Debug)]
@@ -45,56 +48,142 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             Ok(Outcome::Clean)
         }
         Command::Check(args) => {
-            let prepared = prepare(&args.common)?;
+            let prepared = prepare(&args.common, cli.quiet)?;
             let mut inventory = Inventory::load(&args.snapshot).map_err(Failure::usage)?;
-            if !args.regions.is_empty() {
-                restrict_regions(&mut inventory, &args.regions);
+            let regions = if args.regions.is_empty() { &prepared.regions } else { &args.regions };
+            if !regions.is_empty() && !regions.iter().any(|r| r == "all") {
+                restrict_regions(&mut inventory, regions);
             }
-            finish(&inventory, &prepared, &args.common, "snapshot")
+            finish(&inventory, &prepared, "snapshot")
         }
         Command::Audit(args) => audit(args, cli.quiet),
+        Command::Config { command: ConfigCommand::Init { path, force } } => {
+            crate::config::init(&path, force).map_err(|e| match e {
+                ConfigError::Exists { .. } => Failure::usage(e),
+                _ => Failure::runtime(e),
+            })?;
+            if !cli.quiet {
+                eprintln!("wrote {}", path.display());
+            }
+            Ok(Outcome::Clean)
+        }
     }
 }
 
-/// Config, parameters and the check selection, validated before any AWS call.
+/// Config, parameters and the check selection, validated before any AWS call. Command-line flags override
+/// the config file.
 pub struct Prepared {
     pub checks: Vec<&'static dyn DynCheck>,
     pub params: engine::Params,
+    /// The regions to audit (or keep, for a snapshot): the command line's, else the config file's; empty: all.
+    pub regions: Vec<String>,
+    /// The services named on the command line, else in the config file; empty: those the checks read.
+    pub services: Vec<String>,
+    pub output: OutputSettings,
+    pub suppressions: Vec<Suppression>,
+    /// No warnings on stderr.
+    pub quiet: bool,
 }
 
-pub fn prepare(common: &CommonArgs) -> Result<Prepared, Failure> {
+/// Where and how the report goes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutputSettings {
+    pub format: Format,
+    pub path: Option<PathBuf>,
+    /// `None`: findings never fail the run.
+    pub fail_on: Option<Severity>,
+    pub show_passed: bool,
+}
+
+pub fn prepare(common: &CommonArgs, quiet: bool) -> Result<Prepared, Failure> {
     let config = Config::load(common.config.as_deref()).map_err(Failure::usage)?;
     let params = config.params(&common.params).map_err(Failure::usage)?;
     engine::validate_params(&params).map_err(Failure::usage)?;
-    let selection = Selection { checks: common.checks.clone(), services: common.services.clone() };
-    let checks = engine::select(&selection).map_err(Failure::usage)?;
-    Ok(Prepared { checks, params })
+    let checks = engine::select(&selection(&config, common)).map_err(Failure::usage)?;
+    let services = if common.services.is_empty() {
+        config.services.iter().map(|s| s.0.clone()).collect()
+    } else {
+        common.services.clone()
+    };
+    Ok(Prepared {
+        checks,
+        params,
+        regions: config.regions(),
+        services,
+        output: output_settings(&config, common),
+        suppressions: config.suppressions,
+        quiet,
+    })
 }
 
-pub fn finish(
-    inventory: &Inventory,
-    prepared: &Prepared,
-    common: &CommonArgs,
-    source: &str,
-) -> Result<Outcome, Failure> {
-    let evaluation = engine::evaluate(inventory, &prepared.checks, &prepared.params).map_err(Failure::usage)?;
+/// The config file's selection with the command line's on top. `--checks` replaces the file's whole `[checks]`
+/// selection (so an explicitly named check is not filtered out again by the file); the other flags each
+/// replace their own setting.
+fn selection(config: &Config, common: &CommonArgs) -> Selection {
+    let mut selection = config.selection();
+    if !common.checks.is_empty() {
+        selection = Selection { checks: common.checks.clone(), services: selection.services, ..Default::default() };
+    }
+    if !common.exclude_checks.is_empty() {
+        selection.exclude = common.exclude_checks.clone();
+    }
+    if !common.services.is_empty() {
+        selection.services = common.services.clone();
+    }
+    if common.min_severity.is_some() {
+        selection.min_severity = common.min_severity;
+    }
+    if !common.compliance.is_empty() {
+        selection.compliance = common.compliance.clone();
+    }
+    selection
+}
+
+fn output_settings(config: &Config, common: &CommonArgs) -> OutputSettings {
+    let file = &config.output;
+    OutputSettings {
+        format: common.format.or(file.format.map(|f| f.0)).unwrap_or(Format::Table),
+        path: common.output.clone().or_else(|| file.path.clone()),
+        fail_on: common.fail_on.or(file.fail_on.map(|f| f.0)).unwrap_or(FailOn(Some(Severity::Low))).0,
+        show_passed: common.show_passed.or(file.show_passed).unwrap_or(false),
+    }
+}
+
+/// Runs the selected checks and applies the suppressions (as of today's date). The warnings are about the
+/// suppressions: expired, or matching nothing.
+pub fn evaluate(inventory: &Inventory, prepared: &Prepared) -> Result<(Evaluation, Vec<Warning>), Failure> {
+    let mut evaluation = engine::evaluate(inventory, &prepared.checks, &prepared.params).map_err(Failure::usage)?;
+    let today = chrono::Utc::now().date_naive();
+    let warnings =
+        suppress::apply(&mut evaluation.findings, inventory, &prepared.suppressions, &evaluation.checks_run, today);
+    Ok((evaluation, warnings))
+}
+
+pub fn finish(inventory: &Inventory, prepared: &Prepared, source: &str) -> Result<Outcome, Failure> {
+    let (evaluation, warnings) = evaluate(inventory, prepared)?;
+    if !prepared.quiet {
+        for warning in &warnings {
+            eprintln!("warning: {warning}");
+        }
+    }
     let report = Report::new(inventory, evaluation, source);
-    let to_terminal = common.output.is_none() && std::io::stdout().is_terminal();
+    let output = &prepared.output;
+    let to_terminal = output.path.is_none() && std::io::stdout().is_terminal();
     let options = RenderOptions {
-        show_passed: common.show_passed,
-        color: to_terminal && common.format == Format::Table && std::env::var_os("NO_COLOR").is_none(),
+        show_passed: output.show_passed,
+        color: to_terminal && output.format == Format::Table && std::env::var_os("NO_COLOR").is_none(),
     };
-    let text = report::render(&report, common.format, &options);
-    match &common.output {
+    let text = report::render(&report, output.format, &options);
+    match &output.path {
         Some(path) => std::fs::write(path, &text)
             .with_context(|| format!("cannot write report to {}", path.display()))
             .map_err(Failure::runtime)?,
         None => print_stdout(&text).map_err(Failure::runtime)?,
     }
-    if common.output.is_some() || common.format != Format::Table {
+    if output.path.is_some() || output.format != Format::Table {
         eprintln!("{}", report::table::summary_line(&report));
     }
-    Ok(engine::outcome(&report.findings, common.fail_on.0))
+    Ok(engine::outcome(&report.findings, output.fail_on))
 }
 
 fn restrict_regions(inventory: &mut Inventory, regions: &[String]) {
@@ -168,12 +257,13 @@ pub fn explain(check: &dyn DynCheck) -> String {
 
 #[cfg(feature = "live")]
 fn audit(args: crate::cli::AuditArgs, quiet: bool) -> Result<Outcome, Failure> {
-    let prepared = prepare(&args.common)?;
-    let services = crate::collect::services_for(&prepared.checks, &args.common.services);
+    let prepared = prepare(&args.common, quiet)?;
+    let services = crate::collect::services_for(&prepared.checks, &prepared.services);
+    let regions = if args.regions.is_empty() { &prepared.regions } else { &args.regions };
     let options = crate::collect::CollectOptions {
         profile: args.profile.clone(),
         home_region: args.region.clone(),
-        regions: crate::collect::RegionChoice::parse(&args.regions).map_err(Failure::usage)?,
+        regions: crate::collect::RegionChoice::parse(regions).map_err(Failure::usage)?,
         services,
         endpoint_url: args.endpoint_url.clone(),
         concurrency: args.concurrency as usize,
@@ -189,7 +279,7 @@ fn audit(args: crate::cli::AuditArgs, quiet: bool) -> Result<Outcome, Failure> {
     if let Some(path) = &args.save_snapshot {
         inventory.save(path).map_err(Failure::runtime)?;
     }
-    finish(&inventory, &prepared, &args.common, "live")
+    finish(&inventory, &prepared, "live")
 }
 
 #[cfg(not(feature = "live"))]

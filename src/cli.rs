@@ -29,6 +29,24 @@ pub enum Command {
         #[command(subcommand)]
         command: ChecksCommand,
     },
+    /// The config file (awsaudit.toml).
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Write a commented default config file.
+    Init {
+        /// Where to write it.
+        #[arg(default_value = crate::config::DEFAULT_CONFIG_FILE)]
+        path: PathBuf,
+        /// Overwrite the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -56,8 +74,9 @@ pub struct AuditArgs {
     /// Region for global calls (STS, IAM, S3 listing); default from the profile/environment, else us-east-1.
     #[arg(long)]
     pub region: Option<String>,
-    /// Regions to audit, comma-separated, or `all` for every region enabled for the account.
-    #[arg(long, value_delimiter = ',', default_value = "all")]
+    /// Regions to audit, comma-separated, or `all` for every region enabled for the account
+    /// (default: the config file's `regions`, else `all`).
+    #[arg(long, value_delimiter = ',')]
     pub regions: Vec<String>,
     /// Send every AWS call to this endpoint (an emulator such as moto); S3 switches to path-style addressing.
     #[arg(long, env = "AWS_ENDPOINT_URL")]
@@ -80,7 +99,8 @@ pub struct CheckArgs {
     /// A snapshot written by `awsaudit audit --save-snapshot`.
     #[arg(long)]
     pub snapshot: PathBuf,
-    /// Only report findings in these regions (comma-separated; `global` findings are always kept).
+    /// Only report findings in these regions (comma-separated; `global` findings are always kept; default: the
+    /// config file's `regions`).
     #[arg(long, value_delimiter = ',')]
     pub regions: Vec<String>,
     #[command(flatten)]
@@ -92,33 +112,44 @@ pub struct CommonArgs {
     /// Only these services (comma-separated: s3,ec2,autoscaling,cloudtrail,config,kms,iam).
     #[arg(long, value_delimiter = ',')]
     pub services: Vec<String>,
-    /// Only these checks (comma-separated ids; see `awsaudit checks list`).
+    /// Only these checks (comma-separated ids or globs such as 's3_*'; see `awsaudit checks list`).
     #[arg(long, value_delimiter = ',')]
     pub checks: Vec<String>,
-    /// Config file with check parameters (default: ./awsaudit.toml if it exists).
+    /// Leave out these checks (comma-separated ids or globs).
+    #[arg(long, value_delimiter = ',', value_name = "CHECKS")]
+    pub exclude_checks: Vec<String>,
+    /// Only checks of at least this severity.
+    #[arg(long, value_parser = parse_severity)]
+    pub min_severity: Option<Severity>,
+    /// Only checks mapped to these compliance frameworks or controls (comma-separated: cis-5.0, fsbp, fsbp:S3.8).
+    #[arg(long, value_delimiter = ',')]
+    pub compliance: Vec<String>,
+    /// Config file (default: ./awsaudit.toml if it exists); see `awsaudit config init`.
     #[arg(long)]
     pub config: Option<PathBuf>,
     /// Set one check parameter: CHECK.PARAM=VALUE, VALUE as JSON or a plain string
     /// (e.g. ec2_sg_ssh_restricted.allowed_cidrs='["10.0.1.0/24"]'). Overrides the config file.
     #[arg(long = "param", value_name = "CHECK.PARAM=VALUE")]
     pub params: Vec<String>,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Report format [default: the config file's, else table].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// Write the report to this file instead of stdout.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
-    /// Exit 1 when a FAIL finding has at least this severity (`none`: never).
-    #[arg(long, default_value = "low", value_parser = parse_fail_on)]
-    pub fail_on: FailOn,
-    /// Also list passing findings in the table.
-    #[arg(long)]
-    pub show_passed: bool,
+    /// Exit 1 when a FAIL finding has at least this severity (`none`: never) [default: the config file's, else
+    /// low].
+    #[arg(long, value_parser = parse_fail_on)]
+    pub fail_on: Option<FailOn>,
+    /// Also list passing findings in the table (`--show-passed=false` overrides the config file).
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", require_equals = true)]
+    pub show_passed: Option<bool>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FailOn(pub Option<Severity>);
 
-fn parse_fail_on(value: &str) -> Result<FailOn, String> {
+pub fn parse_fail_on(value: &str) -> Result<FailOn, String> {
     if value.eq_ignore_ascii_case("none") {
         return Ok(FailOn(None));
     }
@@ -127,4 +158,11 @@ fn parse_fail_on(value: &str) -> Result<FailOn, String> {
         .find(|s| s.as_str().eq_ignore_ascii_case(value))
         .map(|s| FailOn(Some(s)))
         .ok_or_else(|| format!("expected one of critical, high, medium, low, info, none; got {value:?}"))
+}
+
+fn parse_severity(value: &str) -> Result<Severity, String> {
+    Severity::ALL
+        .into_iter()
+        .find(|s| s.as_str().eq_ignore_ascii_case(value))
+        .ok_or_else(|| format!("expected one of critical, high, medium, low, info; got {value:?}"))
 }

@@ -1,6 +1,6 @@
 //! Runs the selected checks over an Inventory.
 
-use crate::check::{CheckMeta, CheckScope, Context, DynCheck, Findings, ParamError, Verdict};
+use crate::check::{CheckMeta, CheckScope, Context, DynCheck, Findings, Framework, ParamError, Verdict};
 use crate::checks::REGISTRY;
 use crate::finding::{Finding, Severity, Status};
 use crate::model::{Inventory, ListingState};
@@ -9,8 +9,15 @@ use std::collections::BTreeMap;
 /// Which checks to run. Empty lists mean "all".
 #[derive(Clone, Debug, Default)]
 pub struct Selection {
+    /// Check ids or globs over them (`s3_*`).
     pub checks: Vec<String>,
+    /// Check ids or globs to leave out.
+    pub exclude: Vec<String>,
     pub services: Vec<String>,
+    /// Only checks of at least this severity.
+    pub min_severity: Option<Severity>,
+    /// Only checks mapped to one of these frameworks (`cis-5.0`, `fsbp`) or controls (`fsbp:S3.8`).
+    pub compliance: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -19,20 +26,76 @@ pub enum SelectionError {
     UnknownCheck { id: String, suggestion: Option<String> },
     #[error("unknown service {name:?}; known services: {known}")]
     UnknownService { name: String, known: String },
+    #[error("{0}")]
+    BadPattern(String),
+    #[error("check pattern {pattern:?} matches no check (see `awsaudit checks list`)")]
+    NoMatch { pattern: String },
+    #[error("unknown compliance framework {name:?}{}; known frameworks: {known}", suggestion.as_ref().map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default())]
+    UnknownFramework { name: String, suggestion: Option<String>, known: String },
+    #[error("no check maps to compliance control {control:?}")]
+    UnknownControl { control: String },
+    #[error("the selection (checks, services, severity, compliance) leaves no check to run")]
+    Empty,
 }
+
+/// The compliance frameworks, by the key used in `compliance` selections and control names.
+pub const FRAMEWORKS: [Framework; 2] = [Framework::Cis5, Framework::Fsbp];
 
 /// Check parameters by check id, as JSON objects.
 pub type Params = BTreeMap<String, serde_json::Value>;
 
-pub fn select(selection: &Selection) -> Result<Vec<&'static dyn DynCheck>, SelectionError> {
-    for id in &selection.checks {
-        if !REGISTRY.iter().any(|c| c.meta().id == id) {
-            return Err(SelectionError::UnknownCheck {
-                id: id.clone(),
-                suggestion: closest(id, REGISTRY.iter().map(|c| c.meta().id)),
-            });
+/// A check id, or a glob that matches at least one check id.
+pub fn validate_check_selector(selector: &str) -> Result<(), SelectionError> {
+    let ids = || REGISTRY.iter().map(|c| c.meta().id);
+    if crate::suppress::is_glob(selector) {
+        let pattern = crate::suppress::Pattern::new(selector).map_err(SelectionError::BadPattern)?;
+        if !ids().any(|id| pattern.is_match(id)) {
+            return Err(SelectionError::NoMatch { pattern: selector.to_string() });
         }
+    } else if !ids().any(|id| id == selector) {
+        return Err(SelectionError::UnknownCheck { id: selector.to_string(), suggestion: closest(selector, ids()) });
     }
+    Ok(())
+}
+
+/// A framework key (`cis-5.0`), or a control (`fsbp:S3.8`) that at least one check maps to.
+pub fn validate_compliance_selector(selector: &str) -> Result<(), SelectionError> {
+    let framework = selector.split_once(':').map_or(selector, |(f, _)| f);
+    if !FRAMEWORKS.iter().any(|f| f.key().eq_ignore_ascii_case(framework)) {
+        return Err(SelectionError::UnknownFramework {
+            name: framework.to_string(),
+            suggestion: closest(&framework.to_ascii_lowercase(), FRAMEWORKS.iter().map(|f| f.key())),
+            known: FRAMEWORKS.map(|f| f.key()).join(", "),
+        });
+    }
+    if selector.contains(':') && !REGISTRY.iter().any(|c| maps_to(c.meta(), selector)) {
+        return Err(SelectionError::UnknownControl { control: selector.to_string() });
+    }
+    Ok(())
+}
+
+fn maps_to(meta: &CheckMeta, selector: &str) -> bool {
+    meta.compliance
+        .iter()
+        .any(|c| c.framework.key().eq_ignore_ascii_case(selector) || c.to_string().eq_ignore_ascii_case(selector))
+}
+
+fn selected(patterns: &[crate::suppress::Pattern], id: &str) -> bool {
+    patterns.iter().any(|p| p.is_match(id))
+}
+
+pub fn select(selection: &Selection) -> Result<Vec<&'static dyn DynCheck>, SelectionError> {
+    let compile = |selectors: &[String]| -> Result<Vec<crate::suppress::Pattern>, SelectionError> {
+        selectors
+            .iter()
+            .map(|s| {
+                validate_check_selector(s)?;
+                crate::suppress::Pattern::new(s).map_err(SelectionError::BadPattern)
+            })
+            .collect()
+    };
+    let include = compile(&selection.checks)?;
+    let exclude = compile(&selection.exclude)?;
     for name in &selection.services {
         if !crate::model::SERVICES.contains(&name.as_str()) {
             return Err(SelectionError::UnknownService {
@@ -41,12 +104,22 @@ pub fn select(selection: &Selection) -> Result<Vec<&'static dyn DynCheck>, Selec
             });
         }
     }
-    Ok(REGISTRY
+    for selector in &selection.compliance {
+        validate_compliance_selector(selector)?;
+    }
+    let checks: Vec<&'static dyn DynCheck> = REGISTRY
         .iter()
         .copied()
-        .filter(|c| selection.checks.is_empty() || selection.checks.iter().any(|id| id == c.meta().id))
+        .filter(|c| include.is_empty() || selected(&include, c.meta().id))
+        .filter(|c| !selected(&exclude, c.meta().id))
         .filter(|c| selection.services.is_empty() || selection.services.iter().any(|s| s == c.meta().service))
-        .collect())
+        .filter(|c| selection.min_severity.is_none_or(|min| c.meta().severity >= min))
+        .filter(|c| selection.compliance.is_empty() || selection.compliance.iter().any(|s| maps_to(c.meta(), s)))
+        .collect();
+    if checks.is_empty() {
+        return Err(SelectionError::Empty);
+    }
+    Ok(checks)
 }
 
 /// The nearest known name to a misspelt one, if any is close.
@@ -196,7 +269,52 @@ mod tests {
 
     #[test]
     fn unknown_check_is_an_error() {
-        let sel = Selection { checks: vec!["nope".into()], services: vec![] };
+        let sel = Selection { checks: vec!["nope".into()], ..Default::default() };
         assert!(matches!(select(&sel), Err(SelectionError::UnknownCheck { .. })));
+    }
+
+    fn ids(selection: Selection) -> Vec<&'static str> {
+        select(&selection).unwrap_or_else(|e| panic!("{e}")).iter().map(|c| c.meta().id).collect()
+    }
+
+    #[test]
+    fn globs_exclusions_severity_and_compliance_select() {
+        let s3 = ids(Selection { checks: vec!["s3_*".into()], ..Default::default() });
+        assert!(s3.len() > 3 && s3.iter().all(|id| id.starts_with("s3_")), "{s3:?}");
+        let without = ids(Selection {
+            checks: vec!["s3_*".into()],
+            exclude: vec!["s3_bucket_versioning_enabled".into()],
+            ..Default::default()
+        });
+        assert_eq!(without.len(), s3.len() - 1);
+        assert!(!without.contains(&"s3_bucket_versioning_enabled"));
+
+        let high = ids(Selection { min_severity: Some(Severity::High), ..Default::default() });
+        assert!(!high.is_empty());
+        assert!(high.iter().all(|id| crate::checks::find(id).is_some_and(|c| c.meta().severity >= Severity::High)));
+
+        for framework in FRAMEWORKS {
+            let mapped = ids(Selection { compliance: vec![framework.key().into()], ..Default::default() });
+            assert!(!mapped.is_empty());
+            assert!(mapped.iter().all(|id| {
+                crate::checks::find(id)
+                    .is_some_and(|c| c.meta().compliance.iter().any(|ctl| ctl.framework == framework))
+            }));
+        }
+        let control = REGISTRY.iter().flat_map(|c| c.meta().compliance.iter()).next().map(ToString::to_string);
+        let control = control.unwrap_or_default();
+        assert!(!ids(Selection { compliance: vec![control.to_uppercase()], ..Default::default() }).is_empty());
+    }
+
+    #[test]
+    fn bad_selectors_are_errors() {
+        let err = |selection: Selection| select(&selection).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err(Selection { checks: vec!["zz_*".into()], ..Default::default() }).contains("matches no check"));
+        assert!(err(Selection { exclude: vec!["s3_[".into()], ..Default::default() }).contains("invalid glob"));
+        let cis = err(Selection { compliance: vec!["cis".into()], ..Default::default() });
+        assert!(cis.contains("did you mean \"cis-5.0\""), "{cis}");
+        assert!(err(Selection { compliance: vec!["fsbp:Nope.1".into()], ..Default::default() }).contains("Nope.1"));
+        let empty = Selection { checks: vec!["s3_*".into()], services: vec!["kms".into()], ..Default::default() };
+        assert!(matches!(select(&empty), Err(SelectionError::Empty)));
     }
 }

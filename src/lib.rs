@@ -13,3 +13,4 @@ pub mod engine;
 pub mod finding;
 pub mod model;
 pub mod report;
+pub mod suppress;

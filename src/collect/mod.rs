@@ -166,13 +166,30 @@ pub async fn collect(options: CollectOptions) -> anyhow::Result<Inventory> {
         }
     }
 
+    // Progress on stderr for a person at a terminal; nothing at all for cron, CI or a pipe.
+    let progress = if options.progress {
+        let bar = indicatif::ProgressBar::new(tasks.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} collecting {pos}/{len} service×region [{elapsed}] {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+
     let mut inventory = Inventory::new(account_id, partition, chrono::Utc::now());
     inventory.caller_arn = caller_arn;
     inventory.regions = regions;
     inventory.services = options.services.clone();
     while let Some(joined) = tasks.join_next().await {
         match joined {
-            Ok((_, _, batch)) => {
+            Ok((service, region, batch)) => {
+                progress.inc(1);
+                progress.set_message(format!("{service} {region} done"));
                 inventory.resources.extend(batch.resources);
                 inventory.listings.extend(batch.listings);
                 inventory.errors.extend(batch.errors);
@@ -187,6 +204,7 @@ pub async fn collect(options: CollectOptions) -> anyhow::Result<Inventory> {
             }),
         }
     }
+    progress.finish_and_clear();
     inventory.resources.sort_by(|a, b| (a.kind(), &a.region, &a.id).cmp(&(b.kind(), &b.region, &b.id)));
     inventory.listings.sort_by(|a, b| (a.kind, &a.region).cmp(&(b.kind, &b.region)));
     inventory.errors.sort_by(|a, b| {

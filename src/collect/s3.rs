@@ -19,9 +19,9 @@ pub async fn collect(scope: Scope, regions: Arc<[String]>) {
 }
 
 /// A bucket from `ListBuckets`, with its region once known.
+/// A listed bucket and whether its region could be read.
 struct Listed {
     name: String,
-    creation_date: Option<chrono::DateTime<chrono::Utc>>,
     region: Result<String, UnknownReason>,
 }
 
@@ -49,9 +49,12 @@ async fn buckets(scope: &Scope, regions: &[String]) {
             Some((name, scope::time(b.creation_date()), b.bucket_region().filter(|r| !r.is_empty()).map(String::from)))
         })
         .collect();
+    // One pipeline per bucket: its region, then at once its details, so no bucket waits for the others'
+    // locations. Clients are built up front, one per audited region.
+    let clients: HashMap<String, Client> = regions.iter().map(|r| (r.clone(), scope.session.s3_client(r))).collect();
     let listed: Vec<Listed> = stream::iter(listed)
         .map(|(name, creation_date, region)| {
-            let home = &home;
+            let (home, clients) = (&home, &clients);
             async move {
                 let region = match region {
                     Some(region) => Ok(region),
@@ -60,14 +63,18 @@ async fn buckets(scope: &Scope, regions: &[String]) {
                         .await
                         .map(|out| location_region(out.location_constraint().map(|c| c.as_str()))),
                 };
-                Listed { name, creation_date, region }
+                // Buckets outside the audited regions are out of scope.
+                if let Some(client) = region.as_ref().ok().and_then(|r| clients.get(r)) {
+                    let region = region.as_deref().unwrap_or_default();
+                    bucket(&scope.in_region(region), client, &name, creation_date).await;
+                }
+                Listed { name, region }
             }
         })
         .buffer_unordered(BUCKET_CONCURRENCY)
         .collect()
         .await;
 
-    // A bucket whose region is unknown could be in any audited region: no region's list is complete.
     let unplaced: Vec<&str> = listed.iter().filter(|b| b.region.is_err()).map(|b| b.name.as_str()).collect();
     let outcome = if unplaced.is_empty() {
         Ok(())
@@ -81,27 +88,8 @@ async fn buckets(scope: &Scope, regions: &[String]) {
     for region in regions {
         scope.in_region(region).listed(ResourceKind::S3Bucket, outcome.clone());
     }
-
-    let mut clients: HashMap<String, Client> = HashMap::new();
-    let mut work = Vec::new();
-    for bucket in listed {
-        let Ok(region) = bucket.region else { continue };
-        if !regions.contains(&region) {
-            continue;
-        }
-        let client = clients.entry(region.clone()).or_insert_with(|| scope.session.s3_client(&region)).clone();
-        work.push((scope.in_region(&region), client, bucket.name, bucket.creation_date));
-    }
-    stream::iter(work)
-        .map(|(scope, client, name, creation_date)| async move {
-            bucket(&scope, &client, &name, creation_date).await;
-        })
-        .buffer_unordered(BUCKET_CONCURRENCY)
-        .collect::<Vec<()>>()
-        .await;
 }
 
-/// A `LocationConstraint` as a region name: none (or empty) is us-east-1, the legacy `EU` is eu-west-1.
 fn location_region(constraint: Option<&str>) -> String {
     match constraint.map(str::trim) {
         None | Some("") => "us-east-1".to_string(),

@@ -1,7 +1,13 @@
 //! Reports: one module per output format, all rendered from one [`Report`].
 
+pub mod csv;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 pub mod table;
+#[cfg(test)]
+pub mod testdata;
 
 use crate::engine::{Evaluation, SkippedCheck};
 use crate::finding::{Finding, Severity, Status};
@@ -106,6 +112,14 @@ pub enum Format {
     Table,
     /// The native JSON report (docs/report-schema.md).
     Json,
+    /// One row per finding with a header row, for spreadsheets and scripts.
+    Csv,
+    /// A short summary to paste in a chat message or a pull request.
+    Markdown,
+    /// SARIF 2.1.0, for code-scanning dashboards: FAIL and UNKNOWN findings as results.
+    Sarif,
+    /// JUnit XML for CI test reports: a test suite per check, a test case per finding.
+    Junit,
 }
 
 pub struct RenderOptions {
@@ -117,5 +131,9 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions) -> Strin
     match format {
         Format::Table => table::render(report, options),
         Format::Json => json::render(report),
+        Format::Csv => csv::render(report),
+        Format::Markdown => markdown::render(report),
+        Format::Sarif => sarif::render(report),
+        Format::Junit => junit::render(report),
     }
 }
