@@ -166,7 +166,8 @@ pub fn finish(inventory: &Inventory, prepared: &Prepared, source: &str) -> Resul
             eprintln!("warning: {warning}");
         }
     }
-    let report = Report::new(inventory, evaluation, source);
+    let mut report = Report::new(inventory, evaluation, source);
+    report.warnings = warnings;
     let output = &prepared.output;
     let to_terminal = output.path.is_none() && std::io::stdout().is_terminal();
     let options = RenderOptions {

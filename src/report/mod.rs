@@ -40,6 +40,9 @@ pub struct Report {
     pub skipped_checks: Vec<SkippedCheck>,
     #[serde(default)]
     pub collection_errors: Vec<CollectionError>,
+    /// Problems with the configuration that did not stop the run (an expired or unmatched suppression).
+    #[serde(default)]
+    pub warnings: Vec<crate::suppress::Warning>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -98,6 +101,7 @@ impl Report {
             findings,
             skipped_checks: skipped,
             collection_errors: inventory.errors.clone(),
+            warnings: Vec::new(),
         }
     }
 

@@ -163,6 +163,10 @@ reason = "a key that was deleted"
     assert!(run.stderr.contains("awsaudit.toml:13)"), "{}", run.stderr);
     assert!(run.stderr.contains("\"kms_*\"") && run.stderr.contains("matched no failing"), "{}", run.stderr);
     assert_eq!(run.stderr.matches("warning:").count(), 2, "{}", run.stderr);
+    // Scheduled runs read them from the report too.
+    let codes: Vec<&str> =
+        report["warnings"].as_array().into_iter().flatten().filter_map(|w| w["code"].as_str()).collect();
+    assert_eq!(codes, ["suppression_expired", "suppression_unmatched"], "{}", report["warnings"]);
 
     // Muted findings do not fail the run: public-site is the demo's only public bucket.
     let only_muted = check_with(dir.path(), config, &["--checks", "s3_bucket_not_public"]);
