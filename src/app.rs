@@ -2,8 +2,9 @@
 
 use crate::check::DynCheck;
 use crate::checks::REGISTRY;
-use crate::cli::{ChecksCommand, Cli, Command, CommonArgs, ConfigCommand, FailOn, ListFormat};
+use crate::cli::{ChecksCommand, Cli, Command, CommonArgs, ConfigCommand, DiffArgs, DiffFormat, FailOn, ListFormat};
 use crate::config::{Config, ConfigError};
+use crate::diff::Baseline;
 use crate::engine::{self, Evaluation, Outcome, Selection};
 use crate::finding::Severity;
 use crate::model::{GLOBAL, Inventory};
@@ -54,9 +55,11 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             if !regions.is_empty() && !regions.iter().any(|r| r == "all") {
                 restrict_regions(&mut inventory, regions);
             }
-            finish(&inventory, &prepared, "snapshot")
+            let baseline = load_baseline(args.baseline.as_deref(), &prepared, regions)?;
+            finish(&inventory, &prepared, "snapshot", baseline.as_ref())
         }
         Command::Audit(args) => audit(args, cli.quiet),
+        Command::Diff(args) => diff(&args, cli.quiet),
         Command::Config { command: ConfigCommand::Init { path, force } } => {
             crate::config::init(&path, force).map_err(|e| match e {
                 ConfigError::Exists { .. } => Failure::usage(e),
@@ -159,13 +162,22 @@ pub fn evaluate(inventory: &Inventory, prepared: &Prepared) -> Result<(Evaluatio
     Ok((evaluation, warnings))
 }
 
-pub fn finish(inventory: &Inventory, prepared: &Prepared, source: &str) -> Result<Outcome, Failure> {
+/// Evaluates, writes the report, and maps it to the exit code; with a baseline, also prints the drift since
+/// then, and only new failures fail the run.
+pub fn finish(
+    inventory: &Inventory,
+    prepared: &Prepared,
+    source: &str,
+    baseline: Option<&Baseline>,
+) -> Result<Outcome, Failure> {
     let (evaluation, warnings) = evaluate(inventory, prepared)?;
     if !prepared.quiet {
         for warning in &warnings {
             eprintln!("warning: {warning}");
         }
     }
+    let checks_run: std::collections::BTreeSet<String> =
+        evaluation.checks_run.iter().map(|id| id.to_string()).collect();
     let mut report = Report::new(inventory, evaluation, source);
     report.warnings = warnings;
     let output = &prepared.output;
@@ -184,10 +196,49 @@ pub fn finish(inventory: &Inventory, prepared: &Prepared, source: &str) -> Resul
     if output.path.is_some() || output.format != Format::Table {
         eprintln!("{}", report::table::summary_line(&report));
     }
-    Ok(engine::outcome(&report.findings, output.fail_on))
+    let Some(baseline) = baseline else { return Ok(engine::outcome(&report.findings, output.fail_on)) };
+    let drift = crate::diff::diff_findings(&baseline.report.findings, &report.findings, &checks_run);
+    if baseline.report.account_id != report.account_id && !prepared.quiet {
+        eprintln!(
+            "warning: the baseline {} is of account {}, this run of account {}",
+            baseline.path, baseline.report.account_id, report.account_id
+        );
+    }
+    eprint!("{}", crate::diff::baseline_summary(baseline, &drift, output.fail_on));
+    Ok(crate::diff::baseline_outcome(&report, &drift, output.fail_on))
 }
 
-fn restrict_regions(inventory: &mut Inventory, regions: &[String]) {
+/// Loads `--baseline`, keeping the findings of the regions this run reports.
+fn load_baseline(
+    path: Option<&std::path::Path>,
+    prepared: &Prepared,
+    regions: &[String],
+) -> Result<Option<Baseline>, Failure> {
+    let Some(path) = path else { return Ok(None) };
+    let mut baseline = crate::diff::load_baseline(path, prepared)?;
+    crate::diff::keep_regions(&mut baseline.report, regions);
+    Ok(Some(baseline))
+}
+
+/// `awsaudit diff OLD NEW`.
+fn diff(args: &DiffArgs, quiet: bool) -> Result<Outcome, Failure> {
+    let prepared = prepare(&args.common(), quiet)?;
+    let regions = if args.regions.is_empty() { &prepared.regions } else { &args.regions };
+    let diff = crate::diff::compare(&args.old, &args.new, &prepared, regions)?;
+    let text = match args.format {
+        DiffFormat::Table => diff.to_text(),
+        DiffFormat::Json => diff.to_json(),
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, &text)
+            .with_context(|| format!("cannot write the diff to {}", path.display()))
+            .map_err(Failure::runtime)?,
+        None => print_stdout(&text).map_err(Failure::runtime)?,
+    }
+    Ok(diff.outcome())
+}
+
+pub(crate) fn restrict_regions(inventory: &mut Inventory, regions: &[String]) {
     let keep = |r: &str| r == GLOBAL || regions.iter().any(|x| x == r);
     inventory.resources.retain(|r| keep(&r.region));
     inventory.listings.retain(|l| keep(&l.region));
@@ -259,8 +310,10 @@ pub fn explain(check: &dyn DynCheck) -> String {
 #[cfg(feature = "live")]
 fn audit(args: crate::cli::AuditArgs, quiet: bool) -> Result<Outcome, Failure> {
     let prepared = prepare(&args.common, quiet)?;
-    let services = crate::collect::services_for(&prepared.checks, &prepared.services);
     let regions = if args.regions.is_empty() { &prepared.regions } else { &args.regions };
+    // Read the baseline before collecting, so a bad file fails fast.
+    let baseline = load_baseline(args.baseline.as_deref(), &prepared, regions)?;
+    let services = crate::collect::services_for(&prepared.checks, &prepared.services);
     let options = crate::collect::CollectOptions {
         profile: args.profile.clone(),
         home_region: args.region.clone(),
@@ -280,7 +333,7 @@ fn audit(args: crate::cli::AuditArgs, quiet: bool) -> Result<Outcome, Failure> {
     if let Some(path) = &args.save_snapshot {
         inventory.save(path).map_err(Failure::runtime)?;
     }
-    finish(&inventory, &prepared, "live")
+    finish(&inventory, &prepared, "live", baseline.as_ref())
 }
 
 #[cfg(not(feature = "live"))]

@@ -24,6 +24,9 @@ pub enum Command {
     Audit(AuditArgs),
     /// Run the checks offline on a saved snapshot.
     Check(CheckArgs),
+    /// Compare two findings files (`--format json`) or two snapshots: new failures, fixed findings, and for
+    /// snapshots the resources added, removed and changed. Exit 1 when a new failure reaches `--fail-on`.
+    Diff(DiffArgs),
     /// The check catalogue.
     Checks {
         #[command(subcommand)]
@@ -90,6 +93,10 @@ pub struct AuditArgs {
     /// Attempts per API call for throttling and transient errors (AccessDenied is never retried).
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=20))]
     pub max_attempts: u32,
+    /// A previous findings file (`--format json`) or snapshot: report the drift since then on stderr, and exit 1
+    /// only for NEW failures at or above `--fail-on`.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -103,8 +110,83 @@ pub struct CheckArgs {
     /// config file's `regions`).
     #[arg(long, value_delimiter = ',')]
     pub regions: Vec<String>,
+    /// A previous findings file (`--format json`) or snapshot: report the drift since then on stderr, and exit 1
+    /// only for NEW failures at or above `--fail-on`.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier findings file (`--format json`) or snapshot.
+    pub old: PathBuf,
+    /// The later one, of the same kind.
+    pub new: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+    /// Write the diff to this file instead of stdout.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a NEW failure has at least this severity (`none`: never) [default: the config file's, else
+    /// low].
+    #[arg(long, value_parser = parse_fail_on)]
+    pub fail_on: Option<FailOn>,
+    /// Only compare findings in these regions (comma-separated; `global` findings are always kept; default: the
+    /// config file's `regions`).
+    #[arg(long, value_delimiter = ',')]
+    pub regions: Vec<String>,
+    // The selection applies to snapshots, whose checks are run; findings files are compared as recorded.
+    /// Snapshots: only these services (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub services: Vec<String>,
+    /// Snapshots: only these checks (comma-separated ids or globs).
+    #[arg(long, value_delimiter = ',')]
+    pub checks: Vec<String>,
+    /// Snapshots: leave out these checks (comma-separated ids or globs).
+    #[arg(long, value_delimiter = ',', value_name = "CHECKS")]
+    pub exclude_checks: Vec<String>,
+    /// Snapshots: only checks of at least this severity.
+    #[arg(long, value_parser = parse_severity)]
+    pub min_severity: Option<Severity>,
+    /// Snapshots: only checks mapped to these compliance frameworks or controls.
+    #[arg(long, value_delimiter = ',')]
+    pub compliance: Vec<String>,
+    /// Config file (default: ./awsaudit.toml if it exists): selection, parameters, suppressions, fail_on.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Snapshots: set one check parameter, CHECK.PARAM=VALUE.
+    #[arg(long = "param", value_name = "CHECK.PARAM=VALUE")]
+    pub params: Vec<String>,
+}
+
+impl DiffArgs {
+    /// The settings `prepare` reads: the selection, parameters and threshold; format and output are the diff's own.
+    pub fn common(&self) -> CommonArgs {
+        CommonArgs {
+            services: self.services.clone(),
+            checks: self.checks.clone(),
+            exclude_checks: self.exclude_checks.clone(),
+            min_severity: self.min_severity,
+            compliance: self.compliance.clone(),
+            config: self.config.clone(),
+            params: self.params.clone(),
+            format: None,
+            output: None,
+            fail_on: self.fail_on,
+            show_passed: None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Tables of changed findings and a list of resource changes.
+    Table,
+    /// The `awsaudit.diff` JSON document (docs/report-schema.md).
+    Json,
 }
 
 #[derive(Debug, Args)]

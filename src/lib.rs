@@ -8,6 +8,7 @@ pub mod cli;
 #[cfg(feature = "live")]
 pub mod collect;
 pub mod config;
+pub mod diff;
 pub mod docs;
 pub mod engine;
 pub mod finding;

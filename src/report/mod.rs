@@ -1,9 +1,11 @@
 //! Reports: one module per output format, all rendered from one [`Report`].
 
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod ocsf;
 pub mod sarif;
 pub mod table;
 #[cfg(test)]
@@ -124,6 +126,10 @@ pub enum Format {
     Sarif,
     /// JUnit XML for CI test reports: a test suite per check, a test case per finding.
     Junit,
+    /// OCSF 1.5.0 Detection Findings (a JSON array, one event per finding), as Prowler and Security Hub emit.
+    Ocsf,
+    /// One self-contained HTML page: summary, filters, findings with remediation, collection errors.
+    Html,
 }
 
 pub struct RenderOptions {
@@ -139,5 +145,7 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions) -> Strin
         Format::Markdown => markdown::render(report),
         Format::Sarif => sarif::render(report),
         Format::Junit => junit::render(report),
+        Format::Ocsf => ocsf::render(report),
+        Format::Html => html::render(report),
     }
 }

@@ -3,6 +3,7 @@
 
 mod cli;
 mod config;
+mod diff;
 mod faults;
 mod golden;
 mod harness;

@@ -224,6 +224,7 @@ pub fn report() -> Report {
         findings,
         skipped_checks: Vec::new(),
         collection_errors: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 
