@@ -31,7 +31,7 @@ def main():
     args = ap.parse_args()
 
     server = subprocess.Popen([sys.executable, os.path.join(ROOT, "mocks", "moto_server.py"), "--port", "0"],
-                              stdout=subprocess.PIPE, text=True)
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         ready, endpoint = server.stdout.readline().split()
         assert ready == "MOTO_READY", ready
