@@ -8,11 +8,11 @@ use crate::diff::Baseline;
 use crate::engine::{self, Evaluation, Outcome, Selection};
 use crate::finding::Severity;
 use crate::model::{GLOBAL, Inventory};
+use crate::output::{Destination, Output, OutputSpec, S3Access, Upload};
 use crate::report::{self, Format, RenderOptions, Report};
 use crate::suppress::{self, Suppression, Warning};
 use anyhow::Context as _;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
 
 /// An error that ends the run, with the exit code it maps to.
 #[derive(Debug)]
@@ -56,7 +56,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
                 restrict_regions(&mut inventory, regions);
             }
             let baseline = load_baseline(args.baseline.as_deref(), &prepared, regions)?;
-            finish(&inventory, &prepared, "snapshot", baseline.as_ref())
+            finish(&inventory, &prepared, "snapshot", baseline.as_ref(), &S3Access::from_environment())
         }
         Command::Audit(args) => audit(args, cli.quiet),
         Command::Diff(args) => diff(&args, cli.quiet),
@@ -91,10 +91,14 @@ pub struct Prepared {
 /// Where and how the report goes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OutputSettings {
+    /// The `--format` format: of stdout, and of the outputs given without a format.
     pub format: Format,
-    pub path: Option<PathBuf>,
+    /// Where the report goes; never empty (stdout in the `--format` format by default).
+    pub outputs: Vec<Output>,
     /// `None`: findings never fail the run.
     pub fail_on: Option<Severity>,
+    /// UNKNOWN findings fail the run too.
+    pub fail_on_unknown: bool,
     pub show_passed: bool,
 }
 
@@ -113,7 +117,7 @@ pub fn prepare(common: &CommonArgs, quiet: bool) -> Result<Prepared, Failure> {
         params,
         regions: config.regions(),
         services,
-        output: output_settings(&config, common),
+        output: output_settings(&config, common)?,
         suppressions: config.suppressions,
         quiet,
     })
@@ -142,14 +146,38 @@ fn selection(config: &Config, common: &CommonArgs) -> Selection {
     selection
 }
 
-fn output_settings(config: &Config, common: &CommonArgs) -> OutputSettings {
+/// `--output` replaces the file's `path` and `outputs` together.
+fn output_settings(config: &Config, common: &CommonArgs) -> Result<OutputSettings, Failure> {
     let file = &config.output;
-    OutputSettings {
-        format: common.format.or(file.format.map(|f| f.0)).unwrap_or(Format::Table),
-        path: common.output.clone().or_else(|| file.path.clone()),
-        fail_on: common.fail_on.or(file.fail_on.map(|f| f.0)).unwrap_or(FailOn(Some(Severity::Low))).0,
-        show_passed: common.show_passed.or(file.show_passed).unwrap_or(false),
+    let format = common.format.or(file.format.map(|f| f.0)).unwrap_or(Format::Table);
+    let specs: Vec<OutputSpec> = if common.output.is_empty() {
+        let path = match &file.path {
+            Some(path) => Some(OutputSpec {
+                format: None,
+                dest: Destination::parse(&path.to_string_lossy())
+                    .map_err(|e| Failure::usage(anyhow::anyhow!("config file {}: `output.path`: {e}", config.path)))?,
+            }),
+            None => None,
+        };
+        path.into_iter().chain(file.outputs.iter().map(|o| o.0.clone())).collect()
+    } else {
+        common.output.clone()
+    };
+    let mut outputs: Vec<Output> =
+        specs.into_iter().map(|s| Output { format: s.format.unwrap_or(format), dest: s.dest }).collect();
+    if outputs.is_empty() {
+        outputs.push(Output { format, dest: Destination::Stdout });
     }
+    if outputs.iter().filter(|o| o.dest == Destination::Stdout).count() > 1 {
+        return Err(Failure::usage(anyhow::anyhow!("only one output can go to stdout (`-`)")));
+    }
+    Ok(OutputSettings {
+        format,
+        outputs,
+        fail_on: common.fail_on.or(file.fail_on.map(|f| f.0)).unwrap_or(FailOn(Some(Severity::Low))).0,
+        fail_on_unknown: common.fail_on_unknown || file.fail_on_unknown.unwrap_or(false),
+        show_passed: common.show_passed.or(file.show_passed).unwrap_or(false),
+    })
 }
 
 /// Runs the selected checks and applies the suppressions (as of today's date). The warnings are about the
@@ -169,6 +197,7 @@ pub fn finish(
     prepared: &Prepared,
     source: &str,
     baseline: Option<&Baseline>,
+    s3: &S3Access,
 ) -> Result<Outcome, Failure> {
     let (evaluation, warnings) = evaluate(inventory, prepared)?;
     if !prepared.quiet {
@@ -181,23 +210,90 @@ pub fn finish(
     let mut report = Report::new(inventory, evaluation, source);
     report.warnings = warnings;
     let output = &prepared.output;
-    let to_terminal = output.path.is_none() && std::io::stdout().is_terminal();
-    let options = RenderOptions {
-        show_passed: output.show_passed,
-        color: to_terminal && output.format == Format::Table && std::env::var_os("NO_COLOR").is_none(),
-    };
-    let text = report::render(&report, output.format, &options);
-    match &output.path {
-        Some(path) => std::fs::write(path, &text)
-            .with_context(|| format!("cannot write report to {}", path.display()))
-            .map_err(Failure::runtime)?,
-        None => print_stdout(&text).map_err(Failure::runtime)?,
-    }
-    if output.path.is_some() || output.format != Format::Table {
+    let mut failed = write_outputs(&report, output, s3, prepared.quiet);
+    let table_on_stdout = output.outputs.iter().any(|o| o.dest == Destination::Stdout && o.format == Format::Table);
+    if !table_on_stdout {
         eprintln!("{}", report::table::summary_line(&report));
     }
-    let Some(baseline) = baseline else { return Ok(engine::outcome(&report.findings, output.fail_on)) };
-    let drift = crate::diff::diff_findings(&baseline.report.findings, &report.findings, &checks_run);
+    let outcome = match baseline {
+        Some(baseline) => baseline_drift(&report, baseline, &checks_run, prepared),
+        None => engine::outcome(&report.findings, output.fail_on),
+    };
+    let outcome = if output.fail_on_unknown && outcome == Outcome::Incomplete { Outcome::Failing } else { outcome };
+    let total = output.outputs.len();
+    match (failed.len(), failed.pop()) {
+        (_, None) => Ok(outcome),
+        (1, Some(error)) => Err(Failure::runtime(error)),
+        (n, Some(last)) => {
+            for error in failed.iter().chain([&last]) {
+                eprintln!("error: {error:#}");
+            }
+            Err(Failure::runtime(anyhow::anyhow!("{n} of {total} outputs could not be written")))
+        }
+    }
+}
+
+/// Renders each format once and writes every output, even after one fails; the errors name the destinations.
+fn write_outputs(report: &Report, output: &OutputSettings, s3: &S3Access, quiet: bool) -> Vec<anyhow::Error> {
+    let stdout_is_terminal = std::io::stdout().is_terminal();
+    let mut rendered: Vec<(Format, bool, String)> = Vec::new();
+    let mut text = |format: Format, to_stdout: bool| -> usize {
+        let color =
+            to_stdout && stdout_is_terminal && format == Format::Table && std::env::var_os("NO_COLOR").is_none();
+        if let Some(i) = rendered.iter().position(|(f, c, _)| *f == format && *c == color) {
+            return i;
+        }
+        let options = RenderOptions { show_passed: output.show_passed, color };
+        rendered.push((format, color, report::render(report, format, &options)));
+        rendered.len() - 1
+    };
+    let indices: Vec<usize> = output.outputs.iter().map(|o| text(o.format, o.dest == Destination::Stdout)).collect();
+    let now = chrono::Utc::now();
+    let mut errors = Vec::new();
+    let mut uploads = Vec::new();
+    for (o, &i) in output.outputs.iter().zip(&indices) {
+        let body = &rendered[i].2;
+        match &o.dest {
+            Destination::Stdout => {
+                if let Err(e) = print_stdout(body) {
+                    errors.push(e);
+                }
+            }
+            Destination::File(path) => {
+                if let Err(e) = std::fs::write(path, body) {
+                    errors.push(anyhow::Error::new(e).context(format!("cannot write report to {}", path.display())));
+                }
+            }
+            Destination::S3 { bucket, key } => uploads.push(Upload {
+                bucket,
+                key: Destination::object_key(key, &report.account_id, o.format, now),
+                body,
+                content_type: crate::output::content_type(o.format),
+            }),
+        }
+    }
+    for (upload, result) in uploads.iter().zip(crate::output::upload(s3, &uploads)) {
+        match result {
+            Ok(()) => {
+                if !quiet {
+                    eprintln!("uploaded s3://{}/{}", upload.bucket, upload.key);
+                }
+            }
+            Err(e) => errors.push(e.context(format!("cannot write report to s3://{}/{}", upload.bucket, upload.key))),
+        }
+    }
+    errors
+}
+
+/// Prints the drift since the baseline on stderr; the outcome counts only new failures.
+fn baseline_drift(
+    report: &Report,
+    baseline: &Baseline,
+    checks_run: &std::collections::BTreeSet<String>,
+    prepared: &Prepared,
+) -> Outcome {
+    let output = &prepared.output;
+    let drift = crate::diff::diff_findings(&baseline.report.findings, &report.findings, checks_run);
     if baseline.report.account_id != report.account_id && !prepared.quiet {
         eprintln!(
             "warning: the baseline {} is of account {}, this run of account {}",
@@ -205,7 +301,7 @@ pub fn finish(
         );
     }
     eprint!("{}", crate::diff::baseline_summary(baseline, &drift, output.fail_on));
-    Ok(crate::diff::baseline_outcome(&report, &drift, output.fail_on))
+    crate::diff::baseline_outcome(report, &drift, output.fail_on)
 }
 
 /// Loads `--baseline`, keeping the findings of the regions this run reports.
@@ -333,7 +429,13 @@ fn audit(args: crate::cli::AuditArgs, quiet: bool) -> Result<Outcome, Failure> {
     if let Some(path) = &args.save_snapshot {
         inventory.save(path).map_err(Failure::runtime)?;
     }
-    finish(&inventory, &prepared, "live", baseline.as_ref())
+    let s3 = S3Access {
+        profile: args.profile.clone(),
+        region: args.region.clone(),
+        endpoint_url: args.endpoint_url.clone(),
+        max_attempts: args.max_attempts,
+    };
+    finish(&inventory, &prepared, "live", baseline.as_ref(), &s3)
 }
 
 #[cfg(not(feature = "live"))]

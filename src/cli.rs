@@ -1,6 +1,7 @@
 //! Command-line definitions.
 
 use crate::finding::Severity;
+use crate::output::OutputSpec;
 use crate::report::Format;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -174,8 +175,9 @@ impl DiffArgs {
             config: self.config.clone(),
             params: self.params.clone(),
             format: None,
-            output: None,
+            output: Vec::new(),
             fail_on: self.fail_on,
+            fail_on_unknown: false,
             show_passed: None,
         }
     }
@@ -216,13 +218,18 @@ pub struct CommonArgs {
     /// Report format [default: the config file's, else table].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// Write the report to this file instead of stdout.
-    #[arg(long, short)]
-    pub output: Option<PathBuf>,
+    /// Where the report goes instead of stdout, repeatable: FILE (the `--format` format), or FORMAT=DEST for
+    /// several formats at once (`--output json=out.json --output html=report.html`). DEST is a file, `-` for
+    /// stdout, or `s3://BUCKET/KEY` / `s3://BUCKET/PREFIX/` (uploaded with PutObject).
+    #[arg(long, short, value_name = "[FORMAT=]DEST", value_parser = parse_output)]
+    pub output: Vec<OutputSpec>,
     /// Exit 1 when a FAIL finding has at least this severity (`none`: never) [default: the config file's, else
     /// low].
     #[arg(long, value_parser = parse_fail_on)]
     pub fail_on: Option<FailOn>,
+    /// Exit 1 also when a finding is UNKNOWN (and not muted), as for a failure.
+    #[arg(long)]
+    pub fail_on_unknown: bool,
     /// Also list passing findings in the table (`--show-passed=false` overrides the config file).
     #[arg(long, num_args = 0..=1, default_missing_value = "true", require_equals = true)]
     pub show_passed: Option<bool>,
@@ -240,6 +247,10 @@ pub fn parse_fail_on(value: &str) -> Result<FailOn, String> {
         .find(|s| s.as_str().eq_ignore_ascii_case(value))
         .map(|s| FailOn(Some(s)))
         .ok_or_else(|| format!("expected one of critical, high, medium, low, info, none; got {value:?}"))
+}
+
+fn parse_output(value: &str) -> Result<OutputSpec, String> {
+    OutputSpec::parse(value)
 }
 
 fn parse_severity(value: &str) -> Result<Severity, String> {

@@ -71,10 +71,31 @@ pub struct OutputSection {
     /// Write the report to this file instead of stdout (relative to the working directory).
     #[serde(default)]
     pub path: Option<PathBuf>,
+    /// More outputs, each `FORMAT=DEST` (or a bare DEST for `format`), as `--output` spells them.
+    #[serde(default)]
+    pub outputs: Vec<OutputSetting>,
     #[serde(default)]
     pub fail_on: Option<FailOnSetting>,
+    /// As `--fail-on-unknown`.
+    #[serde(default)]
+    pub fail_on_unknown: Option<bool>,
     #[serde(default)]
     pub show_passed: Option<bool>,
+}
+
+/// `outputs = ["json=out.json"]`: one output, as `--output` spells it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputSetting(pub crate::output::OutputSpec);
+
+impl<'de> Deserialize<'de> for OutputSetting {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(d)?;
+        crate::output::OutputSpec::parse(&value).map(OutputSetting).map_err(|e| {
+            // The value quoted first, so that the error is located at this item of the array.
+            let e = if e.starts_with(&format!("{value:?}")) { e } else { format!("{value:?}: {e}") };
+            serde::de::Error::custom(e)
+        })
+    }
 }
 
 /// Declares a string newtype whose deserialization validates the value, so that a bad value is reported
@@ -321,8 +342,13 @@ pub fn default_template() -> String {
          format = \"table\"\n\
          # Write the report to this file instead of stdout (relative to the working directory).\n\
          # path = \"awsaudit-report.json\"\n\
+         # More outputs at once, each FORMAT=DEST (DEST: a file, \"-\" for stdout, s3://BUCKET/KEY or\n\
+         # s3://BUCKET/PREFIX/), as --output spells them.\n\
+         # outputs = [\"json=findings.json\", \"html=report.html\"]\n\
          # Exit 1 when a FAIL finding has at least this severity: critical, high, medium, low, info, or none.\n\
          fail_on = \"low\"\n\
+         # Exit 1 also when a finding is UNKNOWN (and not muted).\n\
+         fail_on_unknown = false\n\
          # Also list passing findings in the table.\n\
          show_passed = false\n\
          \n\
@@ -606,6 +632,13 @@ mod tests {
             ("[output]\nfail_on = \"severe\"\n", ":2:11", "output.fail_on", "severe"),
             ("[output]\nformat = \"xml\"\n", ":2:10", "output.format", "xml"),
             ("[output]\nshow_passed = \"yes\"\n", ":2:15", "output.show_passed", "bool"),
+            (
+                "[output]\noutputs = [\"json=a.json\", \"jsno=b.json\"]\n",
+                ":2:27",
+                "output.outputs[1]",
+                "did you mean \"json\"?",
+            ),
+            ("[output]\noutputs = [\"json=s3://\"]\n", ":2:12", "output.outputs[0]", "no bucket name"),
             ("regions = [\"eu-west-1\", \"europe\"]\n", ":1:25", "regions[1]", "europe"),
             ("services = [\"s4\"]\n", ":1:13", "services[0]", "did you mean \"s3\"?"),
             ("[checks]\nmin_severity = \"hgh\"\n", ":2:16", "checks.min_severity", "did you mean \"high\"?"),
@@ -647,6 +680,7 @@ compliance = ["fsbp"]
 [output]
 format = "json"
 path = "out.json"
+outputs = ["html=report.html", "json=s3://reports/daily/"]
 fail_on = "none"
 show_passed = true
 
@@ -670,9 +704,11 @@ expires = 2026-12-31
         assert_eq!(cfg.output.format, Some(FormatSetting(Format::Json)));
         assert_eq!(cfg.output.fail_on, Some(FailOnSetting(FailOn(None))));
         assert_eq!(cfg.output.show_passed, Some(true));
+        assert_eq!(cfg.output.outputs.len(), 2);
+        assert_eq!(cfg.output.outputs[1].0.format, Some(Format::Json));
         assert_eq!(cfg.suppressions.len(), 2);
-        assert_eq!(cfg.suppressions[0].origin, "awsaudit.toml:17");
-        assert_eq!(cfg.suppressions[1].origin, "awsaudit.toml:22");
+        assert_eq!(cfg.suppressions[0].origin, "awsaudit.toml:18");
+        assert_eq!(cfg.suppressions[1].origin, "awsaudit.toml:23");
         assert!(engine::select(&sel).is_ok());
     }
 

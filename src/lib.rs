@@ -13,5 +13,6 @@ pub mod docs;
 pub mod engine;
 pub mod finding;
 pub mod model;
+pub mod output;
 pub mod report;
 pub mod suppress;

@@ -8,4 +8,5 @@ mod faults;
 mod golden;
 mod harness;
 mod moto;
+mod outputs;
 mod scenarios;
