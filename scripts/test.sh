@@ -10,6 +10,16 @@ bash mocks/setup.sh
 export AWSAUDIT_MOTO_PYTHON="$AWSAUDIT_VENV/bin/python"
 "$AWSAUDIT_MOTO_PYTHON" -c 'import moto' # fail here, loudly, if the venv is broken
 
+# The HTML report is tested in Debian's headless Chromium.
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "scripts/test.sh: the HTML report tests need Debian's chromium: sudo apt-get install chromium" >&2
+    exit 1
+  fi
+fi
+
 # The offline path (no AWS SDK) must build and pass on its own.
 cargo test --no-default-features --lib
 # Everything, with live collection: unit tests and the end-to-end tests against moto.

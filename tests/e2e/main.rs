@@ -7,6 +7,7 @@ mod diff;
 mod faults;
 mod golden;
 mod harness;
+mod html;
 mod moto;
 mod outputs;
 mod scenarios;
