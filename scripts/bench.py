@@ -43,7 +43,7 @@ def main():
             urllib.request.urlopen(req).read()
         env = {**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                "AWS_EC2_METADATA_DISABLED": "true"}
-        walls, rss, calls = [], [], None
+        walls, rss, cpus, calls = [], [], [], None
         for _ in range(args.runs):
             with tempfile.NamedTemporaryFile(suffix=".json") as out:
                 cmd = ["/usr/bin/time", "-v", args.binary, "audit", "--endpoint-url", endpoint, "--region",
@@ -56,10 +56,13 @@ def main():
                 h, m, s = wall.groups()
                 walls.append(int(h or 0) * 3600 + int(m) * 60 + float(s))
                 rss.append(int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr).group(1)))
+                cpus.append(sum(float(re.search(rf"{kind} time \(seconds\): ([\d.]+)", done.stderr).group(1))
+                                for kind in ("User", "System")))
                 report = json.load(open(out.name))
                 calls = report["summary"]["api_calls_by_service"]
         print(f"runs={args.runs} delay_ms={args.delay_ms} concurrency={args.concurrency or 'default'}")
         print(f"wall: median {statistics.median(walls):.3f} s (min {min(walls):.3f}, max {max(walls):.3f})")
+        print(f"CPU (user+sys) of awsaudit: median {statistics.median(cpus):.3f} s")
         print(f"peak RSS: median {statistics.median(rss) / 1024:.1f} MiB (max {max(rss) / 1024:.1f} MiB)")
         print(f"API calls: {sum(calls.values())} total; " + ", ".join(f"{k} {v}" for k, v in sorted(calls.items())))
         print(f"findings: {report['summary']['findings']} ({report['summary']['by_status']})")
