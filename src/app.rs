@@ -103,14 +103,14 @@ pub struct OutputSettings {
 }
 
 pub fn prepare(common: &CommonArgs, quiet: bool) -> Result<Prepared, Failure> {
-    let config = Config::load(common.config.as_deref()).map_err(Failure::usage)?;
-    let params = config.params(&common.params).map_err(Failure::usage)?;
+    let config = Config::load(common.selection.config.as_deref()).map_err(Failure::usage)?;
+    let params = config.params(&common.selection.params).map_err(Failure::usage)?;
     engine::validate_params(&params).map_err(Failure::usage)?;
     let checks = engine::select(&selection(&config, common)).map_err(Failure::usage)?;
-    let services = if common.services.is_empty() {
+    let services = if common.selection.services.is_empty() {
         config.services.iter().map(|s| s.0.clone()).collect()
     } else {
-        common.services.clone()
+        common.selection.services.clone()
     };
     Ok(Prepared {
         checks,
@@ -128,20 +128,21 @@ pub fn prepare(common: &CommonArgs, quiet: bool) -> Result<Prepared, Failure> {
 /// replace their own setting.
 fn selection(config: &Config, common: &CommonArgs) -> Selection {
     let mut selection = config.selection();
-    if !common.checks.is_empty() {
-        selection = Selection { checks: common.checks.clone(), services: selection.services, ..Default::default() };
+    if !common.selection.checks.is_empty() {
+        selection =
+            Selection { checks: common.selection.checks.clone(), services: selection.services, ..Default::default() };
     }
-    if !common.exclude_checks.is_empty() {
-        selection.exclude = common.exclude_checks.clone();
+    if !common.selection.exclude_checks.is_empty() {
+        selection.exclude = common.selection.exclude_checks.clone();
     }
-    if !common.services.is_empty() {
-        selection.services = common.services.clone();
+    if !common.selection.services.is_empty() {
+        selection.services = common.selection.services.clone();
     }
-    if common.min_severity.is_some() {
-        selection.min_severity = common.min_severity;
+    if common.selection.min_severity.is_some() {
+        selection.min_severity = common.selection.min_severity;
     }
-    if !common.compliance.is_empty() {
-        selection.compliance = common.compliance.clone();
+    if !common.selection.compliance.is_empty() {
+        selection.compliance = common.selection.compliance.clone();
     }
     selection
 }

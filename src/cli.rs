@@ -139,41 +139,17 @@ pub struct DiffArgs {
     /// config file's `regions`).
     #[arg(long, value_delimiter = ',')]
     pub regions: Vec<String>,
-    // The selection applies to snapshots, whose checks are run; findings files are compared as recorded.
-    /// Snapshots: only these services (comma-separated).
-    #[arg(long, value_delimiter = ',')]
-    pub services: Vec<String>,
-    /// Snapshots: only these checks (comma-separated ids or globs).
-    #[arg(long, value_delimiter = ',')]
-    pub checks: Vec<String>,
-    /// Snapshots: leave out these checks (comma-separated ids or globs).
-    #[arg(long, value_delimiter = ',', value_name = "CHECKS")]
-    pub exclude_checks: Vec<String>,
-    /// Snapshots: only checks of at least this severity.
-    #[arg(long, value_parser = parse_severity)]
-    pub min_severity: Option<Severity>,
-    /// Snapshots: only checks mapped to these compliance frameworks or controls.
-    #[arg(long, value_delimiter = ',')]
-    pub compliance: Vec<String>,
-    /// Config file (default: ./awsaudit.toml if it exists): selection, parameters, suppressions, fail_on.
-    #[arg(long)]
-    pub config: Option<PathBuf>,
-    /// Snapshots: set one check parameter, CHECK.PARAM=VALUE.
-    #[arg(long = "param", value_name = "CHECK.PARAM=VALUE")]
-    pub params: Vec<String>,
+    /// Which checks to run on snapshots (findings files are compared as recorded), their parameters and the
+    /// config file.
+    #[command(flatten)]
+    pub selection: SelectionArgs,
 }
 
 impl DiffArgs {
     /// The settings `prepare` reads: the selection, parameters and threshold; format and output are the diff's own.
     pub fn common(&self) -> CommonArgs {
         CommonArgs {
-            services: self.services.clone(),
-            checks: self.checks.clone(),
-            exclude_checks: self.exclude_checks.clone(),
-            min_severity: self.min_severity,
-            compliance: self.compliance.clone(),
-            config: self.config.clone(),
-            params: self.params.clone(),
+            selection: self.selection.clone(),
             format: None,
             output: Vec::new(),
             fail_on: self.fail_on,
@@ -191,8 +167,9 @@ pub enum DiffFormat {
     Json,
 }
 
-#[derive(Debug, Args)]
-pub struct CommonArgs {
+/// What to check: the selection, the check parameters and the config file that may hold both.
+#[derive(Clone, Debug, Default, Args)]
+pub struct SelectionArgs {
     /// Only these services (comma-separated: s3,ec2,autoscaling,cloudtrail,config,kms,iam).
     #[arg(long, value_delimiter = ',')]
     pub services: Vec<String>,
@@ -215,6 +192,12 @@ pub struct CommonArgs {
     /// (e.g. ec2_sg_ssh_restricted.allowed_cidrs='["10.0.1.0/24"]'). Overrides the config file.
     #[arg(long = "param", value_name = "CHECK.PARAM=VALUE")]
     pub params: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    #[command(flatten)]
+    pub selection: SelectionArgs,
     /// Report format [default: the config file's, else table].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
