@@ -2,6 +2,7 @@
 //! neighbour), add it to its service's `mod.rs`, and add one line to [`REGISTRY`].
 
 pub mod account;
+pub mod autoscaling;
 pub mod cloudtrail;
 pub mod config;
 pub mod ec2;
