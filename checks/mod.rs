@@ -27,6 +27,7 @@ pub static REGISTRY: LazyLock<Vec<&'static dyn DynCheck>> = LazyLock::new(|| {
         config::CHECKS,
         kms::CHECKS,
         iam::CHECKS,
+        autoscaling::CHECKS,
         account::CHECKS,
     ]
     .concat()
