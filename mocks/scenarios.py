@@ -152,6 +152,11 @@ class Account:
             PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
                 {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::compliant-data/*"}]}),
         )
+        # People get permissions through groups, never directly (CIS 1.14).
+        iam.create_group(GroupName="operators")
+        iam.attach_group_policy(GroupName="operators", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+        iam.create_user(UserName="operator", Tags=tag_list(TAGS))
+        iam.add_user_to_group(GroupName="operators", UserName="operator")
         iam.create_policy(
             PolicyName="describe-only",
             PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
@@ -181,6 +186,8 @@ class Account:
             ec2.enable_ebs_encryption_by_default()
             self.network(ec2, region, compliant=True, logs_bucket=f"compliant-logs-{region}")
             self.recorder(region, f"compliant-logs-{region}")
+        for region in REGIONS:
+            self.auto_scaling_group(region, template="app")
         self.trail("management", f"compliant-logs-{HOME}", multi_region=True, validation=True,
                    kms_key_id=keys[HOME]["Arn"])
         iam.generate_credential_report()
@@ -191,6 +198,21 @@ class Account:
                           GrantReadACP='uri="http://acs.amazonaws.com/groups/s3/LogDelivery"')
         s3.put_bucket_logging(Bucket=name, BucketLoggingStatus={"LoggingEnabled": {
             "TargetBucket": target, "TargetPrefix": f"{name}/"}})
+
+    def auto_scaling_group(self, region, template=None):
+        """A group with no instances (desired 0): moto's group-launched instances lack types and groups."""
+        ec2, asg = self.client("ec2", region), self.client("autoscaling", region)
+        subnets = [s["SubnetId"] for s in ec2.describe_subnets(Filters=[{"Name": "tag:Name", "Values": ["app-a", "app-b"]}])["Subnets"]]
+        args = dict(AutoScalingGroupName="app", MinSize=0, MaxSize=2, DesiredCapacity=0,
+                    VPCZoneIdentifier=",".join(subnets), Tags=[{"Key": k, "Value": v, "PropagateAtLaunch": True}
+                                                              for k, v in TAGS.items()])
+        if template:
+            args["LaunchTemplate"] = {"LaunchTemplateName": template, "Version": "$Latest"}
+        else:
+            asg.create_launch_configuration(LaunchConfigurationName="legacy-app", ImageId=self.image_id(ec2),
+                                            InstanceType="t3.micro")
+            args["LaunchConfigurationName"] = "legacy-app"
+        asg.create_auto_scaling_group(**args)
 
     def harden_bucket(self, s3, name, key_arn):
         s3.put_bucket_encryption(
@@ -349,6 +371,8 @@ class Account:
                     "ImageId": self.image_id(ec2), "MetadataOptions": {"HttpTokens": "required"}})
             else:
                 ec2.enable_ebs_encryption_by_default()
+
+        self.auto_scaling_group(HOME)
 
         # Config: stopped in us-east-1, missing in eu-west-1. CloudTrail: one single-region trail, no validation.
         self.recorder(HOME, "trail-logs", start=False)

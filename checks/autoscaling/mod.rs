@@ -1,3 +1,5 @@
 use crate::check::DynCheck;
 
-pub static CHECKS: &[&dyn DynCheck] = &[];
+pub mod group_launch_template;
+
+pub static CHECKS: &[&dyn DynCheck] = &[&group_launch_template::AutoscalingGroupLaunchTemplate];

@@ -1,7 +1,11 @@
 use crate::check::DynCheck;
 
+pub mod kms_encrypted;
 pub mod log_file_validation;
 pub mod multi_region_logging;
 
-pub static CHECKS: &[&dyn DynCheck] =
-    &[&multi_region_logging::CloudtrailMultiRegionLogging, &log_file_validation::CloudtrailLogFileValidation];
+pub static CHECKS: &[&dyn DynCheck] = &[
+    &multi_region_logging::CloudtrailMultiRegionLogging,
+    &log_file_validation::CloudtrailLogFileValidation,
+    &kms_encrypted::CloudtrailKmsEncrypted,
+];

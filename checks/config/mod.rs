@@ -1,5 +1,7 @@
 use crate::check::DynCheck;
 
+pub mod delivery_channel;
 pub mod recorder_enabled;
 
-pub static CHECKS: &[&dyn DynCheck] = &[&recorder_enabled::ConfigRecorderEnabled];
+pub static CHECKS: &[&dyn DynCheck] =
+    &[&recorder_enabled::ConfigRecorderEnabled, &delivery_channel::ConfigDeliveryChannelExists];

@@ -5,7 +5,10 @@ pub mod ebs_default_encryption;
 pub mod ebs_volume_encrypted;
 pub mod instance_imdsv2_required;
 pub mod instance_no_public_ip;
+pub mod launch_template_ebs_encrypted;
+pub mod launch_template_imdsv2_required;
 pub mod launch_template_unused;
+pub mod sg_all_ports_open;
 pub mod sg_default_restricts_all;
 pub mod sg_rdp_restricted;
 pub mod sg_ssh_restricted;
@@ -19,4 +22,7 @@ pub static CHECKS: &[&dyn DynCheck] = &[
     &ebs_volume_encrypted::Ec2EbsVolumeEncrypted,
     &ebs_default_encryption::Ec2EbsDefaultEncryption,
     &launch_template_unused::Ec2LaunchTemplateUnused,
+    &launch_template_imdsv2_required::Ec2LaunchTemplateImdsv2Required,
+    &launch_template_ebs_encrypted::Ec2LaunchTemplateEbsEncrypted,
+    &sg_all_ports_open::Ec2SgAllPortsOpen,
 ];

@@ -2,7 +2,9 @@ use crate::check::DynCheck;
 
 pub mod account_public_access_block;
 pub mod bucket_access_logging_enabled;
+pub mod bucket_acls_disabled;
 pub mod bucket_default_encryption_kms;
+pub mod bucket_lifecycle_configured;
 pub mod bucket_not_public;
 pub mod bucket_public_access_block;
 pub mod bucket_secure_transport_policy;
@@ -16,4 +18,6 @@ pub static CHECKS: &[&dyn DynCheck] = &[
     &account_public_access_block::S3AccountPublicAccessBlockEnabled,
     &bucket_secure_transport_policy::S3BucketSecureTransportPolicy,
     &bucket_not_public::S3BucketNotPublic,
+    &bucket_lifecycle_configured::S3BucketLifecycleConfigured,
+    &bucket_acls_disabled::S3BucketAclsDisabled,
 ];
