@@ -70,15 +70,7 @@ impl Check for Ec2LaunchTemplateEbsEncrypted {
 
     fn run(&self, cx: &Context<'_>, _: &NoParams, out: &mut Findings<'_>) {
         for (resource, template) in cx.inventory.iter::<LaunchTemplate>() {
-            let verdict = match template.latest.known() {
-                Ok(Some(data)) => judge(data),
-                Ok(None) => Verdict::Unknown(UnknownReason::new(
-                    Cause::Malformed,
-                    "ec2:DescribeLaunchTemplateVersions",
-                    "EC2 returned no data for the latest version",
-                )),
-                Err(reason) => Verdict::Unknown(reason.clone()),
-            };
+            let verdict = template.latest_data().map_or_else(Verdict::Unknown, judge);
             out.verdict(resource, verdict);
         }
     }

@@ -1,6 +1,6 @@
 //! EC2 and VPC networking.
 
-use super::Field;
+use super::{Cause, Field, UnknownReason};
 use serde::{Deserialize, Serialize};
 
 /// `AWS::EC2::VPC`
@@ -196,6 +196,22 @@ pub struct LaunchTemplate {
     pub latest_version: Option<i64>,
     /// The data of the latest version (`DescribeLaunchTemplateVersions`).
     pub latest: Field<LaunchTemplateData>,
+}
+
+impl LaunchTemplate {
+    /// The latest version's data, or why it cannot be judged. A version EC2 returned without data (`Absent`)
+    /// cannot be judged either.
+    pub fn latest_data(&self) -> Result<&LaunchTemplateData, UnknownReason> {
+        match self.latest.known() {
+            Ok(Some(data)) => Ok(data),
+            Ok(None) => Err(UnknownReason::new(
+                Cause::Malformed,
+                "ec2:DescribeLaunchTemplateVersions",
+                "EC2 returned no data for the latest version",
+            )),
+            Err(reason) => Err(reason.clone()),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -393,16 +393,8 @@ mod tests {
         assert!(!validator.is_valid(&broken));
     }
 
-    /// The events of every registered check run over the checks' fixture inventory (one bucket).
+    /// The events of every registered check run over the checks' fixture inventory.
     fn every_check() -> Vec<Value> {
-        use crate::checks::testing::*;
-        use crate::engine::{Selection, evaluate, select};
-        let mut inv = inventory();
-        inv.resources.push(resource("b", crate::model::S3Bucket::default()));
-        let checks = select(&Selection::default()).unwrap_or_default();
-        let eval = evaluate(&inv, &checks, &Default::default()).unwrap_or_else(|e| panic!("{e}"));
-        let report = Report::new(&inv, eval, "snapshot");
-        assert!(!report.findings.is_empty());
-        parsed(&report)
+        parsed(&testdata::every_check_report())
     }
 }

@@ -269,17 +269,9 @@ mod tests {
         assert_eq!(bare["defaultConfiguration"]["level"], "note");
     }
 
-    /// The log of every registered check run over the checks' fixture inventory (one bucket).
+    /// The log of every registered check run over the checks' fixture inventory.
     fn every_check() -> Value {
-        use crate::checks::testing::*;
-        use crate::engine::{Selection, evaluate, select};
-        let mut inv = inventory();
-        inv.resources.push(resource("b", crate::model::S3Bucket::default()));
-        let checks = select(&Selection::default()).unwrap_or_default();
-        let eval = evaluate(&inv, &checks, &Default::default()).unwrap_or_else(|e| panic!("{e}"));
-        let report = Report::new(&inv, eval, "snapshot");
-        assert!(!report.findings.is_empty());
-        serde_json::to_value(log(&report)).unwrap_or_default()
+        serde_json::to_value(log(&testdata::every_check_report())).unwrap_or_default()
     }
 
     /// Validates against the OASIS SARIF 2.1.0 JSON schema, vendored from the `serde-sarif` crate

@@ -229,6 +229,20 @@ pub fn report() -> Report {
 }
 
 /// Compares `actual` with `src/report/testdata/NAME.golden`; with `AWSAUDIT_BLESS` set, rewrites the file first.
+/// Every registered check run over the checks' fixture inventory (one bucket): a report with every check's
+/// metadata in it, for the formats that carry rules or remediation.
+pub fn every_check_report() -> Report {
+    use crate::checks::testing::*;
+    use crate::engine::{Selection, evaluate, select};
+    let mut inv = inventory();
+    inv.resources.push(resource("b", crate::model::S3Bucket::default()));
+    let checks = select(&Selection::default()).unwrap_or_default();
+    let eval = evaluate(&inv, &checks, &Default::default()).unwrap_or_else(|e| panic!("{e}"));
+    let report = Report::new(&inv, eval, "snapshot");
+    assert!(!report.findings.is_empty());
+    report
+}
+
 pub fn assert_golden(name: &str, actual: &str) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/report/testdata").join(format!("{name}.golden"));
     if std::env::var_os("AWSAUDIT_BLESS").is_some() {
