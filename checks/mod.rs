@@ -3,12 +3,19 @@
 
 pub mod account;
 pub mod autoscaling;
+pub mod cloudfront;
 pub mod cloudtrail;
+pub mod cloudwatch;
 pub mod config;
 pub mod ec2;
+pub mod elbv2;
 pub mod iam;
 pub mod kms;
+pub mod lambda;
+pub mod rds;
+pub mod route53;
 pub mod s3;
+pub mod sns;
 pub mod vpc;
 
 #[cfg(test)]
@@ -28,6 +35,13 @@ pub static REGISTRY: LazyLock<Vec<&'static dyn DynCheck>> = LazyLock::new(|| {
         kms::CHECKS,
         iam::CHECKS,
         autoscaling::CHECKS,
+        rds::CHECKS,
+        elbv2::CHECKS,
+        lambda::CHECKS,
+        sns::CHECKS,
+        cloudwatch::CHECKS,
+        route53::CHECKS,
+        cloudfront::CHECKS,
         account::CHECKS,
     ]
     .concat()

@@ -14,6 +14,11 @@ import sys
 
 import boto3
 
+from parts import cloudwatch, elbv2, lambda_sns, rds, route53_cloudfront
+
+# Each service family builds its own part of both accounts, after the core below (VPCs, buckets, keys exist).
+PARTS = (rds, elbv2, lambda_sns, cloudwatch, route53_cloudfront)
+
 HOME, OTHER = "us-east-1", "eu-west-1"
 REGIONS = (HOME, OTHER)
 ACCOUNT = "123456789012"
@@ -387,6 +392,8 @@ def main():
     args = parser.parse_args()
     account = Account(args.endpoint)
     getattr(account, args.scenario)()
+    for part in PARTS:
+        getattr(part, args.scenario)(account)
     print(f"scenario {args.scenario} built")
 
 

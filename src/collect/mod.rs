@@ -2,15 +2,23 @@
 //! what cannot be read is recorded, never guessed.
 
 mod autoscaling;
+mod cloudfront;
 mod cloudtrail;
+mod cloudwatch;
 mod config;
 mod ec2;
+mod elbv2;
 mod iam;
 mod kms;
+mod lambda;
+mod logs;
+mod rds;
+mod route53;
 mod s3;
 mod s3_clients;
 pub mod scope;
 pub mod session;
+mod sns;
 
 use crate::check::DynCheck;
 use crate::model::{Cause, CollectionError, Inventory, SERVICES, UnknownReason};
@@ -137,11 +145,16 @@ pub async fn collect(options: CollectOptions) -> anyhow::Result<Inventory> {
                     ("s3".into(), "global".into(), global_scope.take())
                 });
             }
-            "iam" => {
+            // Global services: read once, through the home region's endpoint.
+            "iam" | "route53" | "cloudfront" => {
                 let global_scope = Scope::new(session.clone(), service, &home, &account_id, &partition);
                 tasks.spawn(async move {
-                    iam::collect(global_scope.clone()).await;
-                    ("iam".into(), "global".into(), global_scope.take())
+                    match service {
+                        "iam" => iam::collect(global_scope.clone()).await,
+                        "route53" => route53::collect(global_scope.clone()).await,
+                        _ => cloudfront::collect(global_scope.clone()).await,
+                    }
+                    (service.to_string(), "global".into(), global_scope.take())
                 });
             }
             regional => {
@@ -157,6 +170,12 @@ pub async fn collect(options: CollectOptions) -> anyhow::Result<Inventory> {
                             "cloudtrail" => cloudtrail::collect(own.clone(), audited).await,
                             "config" => config::collect(own.clone()).await,
                             "kms" => kms::collect(own.clone()).await,
+                            "rds" => rds::collect(own.clone(), audited).await,
+                            "elbv2" => elbv2::collect(own.clone()).await,
+                            "lambda" => lambda::collect(own.clone()).await,
+                            "sns" => sns::collect(own.clone()).await,
+                            "logs" => logs::collect(own.clone()).await,
+                            "cloudwatch" => cloudwatch::collect(own.clone()).await,
                             _ => {}
                         }
                         (regional.to_string(), region, own.take())

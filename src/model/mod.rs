@@ -1,23 +1,37 @@
 //! The normalized resource model: one `Resource` envelope with typed properties per kind, and the
 //! `Inventory` of everything one audit saw, including what it could not see.
 
+mod cloudfront;
 mod cloudtrail;
+mod cloudwatch;
 mod ec2;
+mod elbv2;
 mod field;
 mod iam;
 mod inventory;
 mod kms;
+mod lambda;
 pub mod policy;
+mod rds;
+mod route53;
 mod s3;
+mod sns;
 
+pub use cloudfront::*;
 pub use cloudtrail::*;
+pub use cloudwatch::*;
 pub use ec2::*;
+pub use elbv2::*;
 pub use field::{Cause, Field, UnknownReason};
 pub use iam::*;
 pub use inventory::*;
 pub use kms::*;
+pub use lambda::*;
 pub use policy::PolicyDocument;
+pub use rds::*;
+pub use route53::*;
 pub use s3::*;
+pub use sns::*;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -130,10 +144,33 @@ resource_kinds! {
     IamManagedPolicy(IamManagedPolicy) = "AWS::IAM::ManagedPolicy", service "iam", Global;
     IamRootUser(IamRootUser) = "AWS::IAM::RootUser", service "iam", Global;
     IamPasswordPolicy(IamPasswordPolicy) = "AWS::IAM::AccountPasswordPolicy", service "iam", Global;
+    // -- rds --
+    // -- elbv2 --
+    // -- lambda --
+    // -- sns --
+    // -- cloudwatch --
+    // -- route53 --
+    // -- cloudfront --
 }
 
 /// The services awsaudit can collect, in `--services` spelling.
-pub const SERVICES: &[&str] = &["s3", "ec2", "autoscaling", "cloudtrail", "config", "kms", "iam"];
+pub const SERVICES: &[&str] = &[
+    "s3",
+    "ec2",
+    "autoscaling",
+    "cloudtrail",
+    "config",
+    "kms",
+    "iam",
+    "rds",
+    "elbv2",
+    "lambda",
+    "sns",
+    "logs",
+    "cloudwatch",
+    "route53",
+    "cloudfront",
+];
 
 impl fmt::Display for ResourceKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -1,0 +1,3 @@
+use crate::check::DynCheck;
+
+pub static CHECKS: &[&dyn DynCheck] = &[];

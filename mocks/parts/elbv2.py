@@ -1,0 +1,9 @@
+"""elbv2 resources for the reference accounts (see mocks/scenarios.py)."""
+
+
+def compliant(account):
+    pass
+
+
+def misconfigured(account):
+    pass

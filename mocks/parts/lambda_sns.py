@@ -1,0 +1,9 @@
+"""lambda_sns resources for the reference accounts (see mocks/scenarios.py)."""
+
+
+def compliant(account):
+    pass
+
+
+def misconfigured(account):
+    pass

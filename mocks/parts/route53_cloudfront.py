@@ -1,0 +1,9 @@
+"""route53_cloudfront resources for the reference accounts (see mocks/scenarios.py)."""
+
+
+def compliant(account):
+    pass
+
+
+def misconfigured(account):
+    pass

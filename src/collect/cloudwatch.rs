@@ -1,0 +1,7 @@
+//! CloudWatch metric alarms, per region.
+
+use super::scope::Scope;
+
+pub async fn collect(scope: Scope) {
+    let _ = scope;
+}

@@ -1,0 +1,1 @@
+//! CloudFront distributions (global).

@@ -1,0 +1,1 @@
+//! Elastic Load Balancing v2: load balancers, attributes, listeners, target groups.

@@ -1,0 +1,1 @@
+//! RDS: DB instances, clusters, parameter groups, snapshots.

@@ -1,0 +1,1 @@
+//! Route 53 hosted zones, record sets and health checks (global).
