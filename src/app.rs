@@ -86,6 +86,8 @@ pub struct Prepared {
     pub suppressions: Vec<Suppression>,
     /// No warnings on stderr.
     pub quiet: bool,
+    /// The compliance frameworks or controls selected: the report then summarizes each control.
+    pub compliance: Vec<String>,
 }
 
 /// Where and how the report goes.
@@ -106,7 +108,8 @@ pub fn prepare(common: &CommonArgs, quiet: bool) -> Result<Prepared, Failure> {
     let config = Config::load(common.selection.config.as_deref()).map_err(Failure::usage)?;
     let params = config.params(&common.selection.params).map_err(Failure::usage)?;
     engine::validate_params(&params).map_err(Failure::usage)?;
-    let checks = engine::select(&selection(&config, common)).map_err(Failure::usage)?;
+    let selection = selection(&config, common);
+    let checks = engine::select(&selection).map_err(Failure::usage)?;
     let services = if common.selection.services.is_empty() {
         config.services.iter().map(|s| s.0.clone()).collect()
     } else {
@@ -120,6 +123,7 @@ pub fn prepare(common: &CommonArgs, quiet: bool) -> Result<Prepared, Failure> {
         output: output_settings(&config, common)?,
         suppressions: config.suppressions,
         quiet,
+        compliance: selection.compliance,
     })
 }
 
@@ -208,8 +212,11 @@ pub fn finish(
     }
     let checks_run: std::collections::BTreeSet<String> =
         evaluation.checks_run.iter().map(|id| id.to_string()).collect();
+    let compliance =
+        crate::compliance::summarize(&prepared.compliance, &prepared.checks, &evaluation.skipped, &evaluation.findings);
     let mut report = Report::new(inventory, evaluation, source);
     report.warnings = warnings;
+    report.compliance = compliance;
     let output = &prepared.output;
     let mut failed = write_outputs(&report, output, s3, prepared.quiet);
     let table_on_stdout = output.outputs.iter().any(|o| o.dest == Destination::Stdout && o.format == Format::Table);

@@ -75,9 +75,7 @@ pub fn validate_compliance_selector(selector: &str) -> Result<(), SelectionError
 }
 
 fn maps_to(meta: &CheckMeta, selector: &str) -> bool {
-    meta.compliance
-        .iter()
-        .any(|c| c.framework.key().eq_ignore_ascii_case(selector) || c.to_string().eq_ignore_ascii_case(selector))
+    meta.compliance.iter().any(|c| crate::compliance::selects(selector, c))
 }
 
 fn selected(patterns: &[crate::suppress::Pattern], id: &str) -> bool {

@@ -7,6 +7,7 @@ pub mod checks;
 pub mod cli;
 #[cfg(feature = "live")]
 pub mod collect;
+pub mod compliance;
 pub mod config;
 pub mod diff;
 pub mod docs;

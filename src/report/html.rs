@@ -32,6 +32,36 @@ pub fn render(report: &Report) -> String {
     }
 }
 
+fn compliance_sections(report: &Report) -> Vec<FrameworkSection> {
+    use crate::compliance::ControlStatus;
+    crate::compliance::framework_totals(&report.compliance)
+        .into_iter()
+        .map(|(framework, totals)| FrameworkSection {
+            name: framework.to_string(),
+            totals: totals.iter().map(|(status, n)| format!("{n} {}", status.label())).collect::<Vec<_>>().join(", "),
+            controls: report
+                .compliance
+                .iter()
+                .filter(|c| c.framework == framework)
+                .map(|c| ControlRow {
+                    control: c.control.clone(),
+                    status: c.status.label(),
+                    status_key: match c.status {
+                        ControlStatus::Failed => "fail",
+                        ControlStatus::Unknown => "unknown",
+                        ControlStatus::Passed => "pass",
+                        ControlStatus::NoData => "muted",
+                    },
+                    fail: c.fail,
+                    unknown: c.unknown,
+                    pass: c.pass + c.muted,
+                    checks: c.checks.join(" "),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 /// One value of a filter and how many findings have it.
 struct Choice {
     value: String,
@@ -77,6 +107,24 @@ struct ErrorRow {
     message: String,
 }
 
+struct FrameworkSection {
+    name: String,
+    /// `3 FAILED, 1 UNKNOWN, …`
+    totals: String,
+    controls: Vec<ControlRow>,
+}
+
+struct ControlRow {
+    control: String,
+    status: &'static str,
+    /// CSS class suffix, shared with the finding statuses.
+    status_key: &'static str,
+    fail: usize,
+    unknown: usize,
+    pass: usize,
+    checks: String,
+}
+
 struct Fact {
     label: &'static str,
     value: String,
@@ -100,6 +148,7 @@ struct Page {
     errors: Vec<ErrorRow>,
     skipped: Vec<(String, String)>,
     warnings: Vec<String>,
+    compliance: Vec<FrameworkSection>,
 }
 
 impl Page {
@@ -241,6 +290,7 @@ impl Page {
             rows,
             errors,
             skipped: report.skipped_checks.iter().map(|s| (s.check_id.clone(), s.reason.clone())).collect(),
+            compliance: compliance_sections(report),
             warnings: report.warnings.iter().map(ToString::to_string).collect(),
         }
     }
@@ -410,6 +460,20 @@ mod tests {
     #[test]
     fn golden() {
         testdata::assert_golden("html", &render(&testdata::report()));
+    }
+
+    #[test]
+    fn compliance_tables_only_when_selected() {
+        let mut report = testdata::every_check_report();
+        assert!(!render(&report).contains("class=\"compliance\""));
+        let checks: Vec<&'static dyn crate::check::DynCheck> = crate::checks::REGISTRY.to_vec();
+        report.compliance =
+            crate::compliance::summarize(&["cis-5.0".into()], &checks, &report.skipped_checks, &report.findings);
+        let html = render(&report);
+        assert!(html.contains("<h2>Compliance cis-5.0 ("), "{html}");
+        assert!(!html.contains("Compliance fsbp"));
+        let rows = html.matches("<tr><td class=\"mono\">").count();
+        assert!(rows >= report.compliance.len(), "{rows} rows");
     }
 
     /// The fixed report with a collection error, a skipped check and a warning, and hostile text.

@@ -92,6 +92,24 @@ pub fn render(report: &Report) -> String {
             let _ = writeln!(out, "- … {rest} more with other reasons");
         }
     }
+    for (framework, totals) in crate::compliance::framework_totals(&report.compliance) {
+        let counts: Vec<String> = totals.iter().map(|(status, n)| format!("{n} {}", status.label())).collect();
+        let _ = writeln!(out, "\n#### Compliance `{framework}`: {}\n", counts.join(" · "));
+        let _ = writeln!(out, "| Control | Status | FAIL | UNKNOWN | PASS | Checks |\n|---|---|---:|---:|---:|---|");
+        for c in report.compliance.iter().filter(|c| c.framework == framework) {
+            let checks: Vec<String> = c.checks.iter().map(|id| format!("`{id}`")).collect();
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} |",
+                escape(&c.control),
+                c.status.label(),
+                c.fail,
+                c.unknown,
+                c.pass + c.muted,
+                checks.join(" ")
+            );
+        }
+    }
     out
 }
 
@@ -156,6 +174,19 @@ mod tests {
         let rows = text.lines().filter(|l| l.starts_with("| ") && l.contains(" | `")).count();
         assert_eq!(rows, MAX_ROWS);
         assert!(text.contains(&format!("… and {} more failing findings", fails - MAX_ROWS)), "{text}");
+    }
+
+    #[test]
+    fn compliance_section_per_framework() {
+        let mut report = testdata::every_check_report();
+        let checks: Vec<&'static dyn crate::check::DynCheck> = crate::checks::REGISTRY.to_vec();
+        report.compliance =
+            crate::compliance::summarize(&["fsbp:S3.8".into()], &checks, &report.skipped_checks, &report.findings);
+        let text = render(&report);
+        assert!(text.contains("#### Compliance `fsbp`: "), "{text}");
+        let row = text.lines().find(|l| l.starts_with("| S3.8 |")).unwrap_or_default();
+        assert!(row.contains("`s3_bucket_public_access_block`"), "{text}");
+        assert!(!text.contains("cis-5.0"), "{text}");
     }
 
     #[test]

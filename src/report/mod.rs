@@ -45,6 +45,9 @@ pub struct Report {
     /// Problems with the configuration that did not stop the run (an expired or unmatched suppression).
     #[serde(default)]
     pub warnings: Vec<crate::suppress::Warning>,
+    /// Per-control results, when the run selected compliance frameworks or controls (`--compliance`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compliance: Vec<crate::compliance::ControlSummary>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -104,6 +107,7 @@ impl Report {
             skipped_checks: skipped,
             collection_errors: inventory.errors.clone(),
             warnings: Vec::new(),
+            compliance: Vec::new(),
         }
     }
 

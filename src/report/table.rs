@@ -67,8 +67,41 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
         let ids: Vec<&str> = report.skipped_checks.iter().map(|s| s.check_id.as_str()).collect();
         let _ = writeln!(out, "\nNot run (service not collected): {}", ids.join(", "));
     }
+    render_compliance(report, &mut out);
     let _ = writeln!(out, "\n{}", summary_line(report));
     out
+}
+
+/// One table per framework: every selected control with its status and finding counts.
+fn render_compliance(report: &Report, out: &mut String) {
+    for (framework, totals) in crate::compliance::framework_totals(&report.compliance) {
+        let counts: Vec<String> = totals.iter().map(|(status, n)| format!("{n} {}", status.label())).collect();
+        let controls = report.compliance.iter().filter(|c| c.framework == framework);
+        let _ = writeln!(out, "\nCompliance {framework}: {} controls: {}", controls.clone().count(), counts.join(", "));
+        let mut table = Table::new();
+        table
+            .load_preset(UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_header(vec!["Control", "Status", "FAIL", "UNKNOWN", "PASS", "Checks"]);
+        if let Some((width, _)) = terminal_width() {
+            table.set_width(width);
+        }
+        for c in controls {
+            let mut checks = c.checks.join(" ");
+            if !c.skipped_checks.is_empty() {
+                let _ = write!(checks, " (not run: {})", c.skipped_checks.join(" "));
+            }
+            table.add_row(vec![
+                c.control.clone(),
+                c.status.label().to_string(),
+                c.fail.to_string(),
+                c.unknown.to_string(),
+                (c.pass + c.muted).to_string(),
+                checks,
+            ]);
+        }
+        let _ = writeln!(out, "{table}");
+    }
 }
 
 pub fn summary_line(report: &Report) -> String {
@@ -102,4 +135,26 @@ pub fn summary_line(report: &Report) -> String {
 
 fn terminal_width() -> Option<(u16, u16)> {
     std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).map(|w| (w, 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testdata;
+
+    #[test]
+    fn compliance_table_lists_each_selected_control() {
+        let mut report = testdata::every_check_report();
+        let options = RenderOptions { show_passed: false, color: false };
+        assert!(!render(&report, &options).contains("Compliance"));
+        let checks: Vec<&'static dyn crate::check::DynCheck> = crate::checks::REGISTRY.to_vec();
+        report.compliance =
+            crate::compliance::summarize(&["fsbp".into()], &checks, &report.skipped_checks, &report.findings);
+        let text = render(&report, &options);
+        let headline = format!("Compliance fsbp: {} controls: ", report.compliance.len());
+        assert!(text.contains(&headline), "{text}");
+        for control in &report.compliance {
+            assert!(text.contains(&format!(" {} ", control.control)), "{} missing", control.control);
+        }
+    }
 }

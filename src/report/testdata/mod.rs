@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 pub const ACCOUNT: &str = "123456789012";
 
-fn finding(
+pub fn finding(
     check_id: &str,
     title: &str,
     severity: Severity,
@@ -225,6 +225,7 @@ pub fn report() -> Report {
         skipped_checks: Vec::new(),
         collection_errors: Vec::new(),
         warnings: Vec::new(),
+        compliance: Vec::new(),
     }
 }
 
