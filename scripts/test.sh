@@ -10,12 +10,15 @@ bash mocks/setup.sh
 export AWSAUDIT_MOTO_PYTHON="$AWSAUDIT_VENV/bin/python"
 "$AWSAUDIT_MOTO_PYTHON" -c 'import moto' # fail here, loudly, if the venv is broken
 
-# The HTML report is tested in Debian's headless Chromium.
-if ! command -v chromium >/dev/null 2>&1; then
+# The HTML report is tested in Debian's headless Chromium, the JUnit report with xmllint (libxml2-utils).
+missing=""
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+command -v xmllint >/dev/null 2>&1 || missing="$missing libxml2-utils"
+if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
   else
-    echo "scripts/test.sh: the HTML report tests need Debian's chromium: sudo apt-get install chromium" >&2
+    echo "scripts/test.sh: the report tests need Debian's$missing: sudo apt-get install$missing" >&2
     exit 1
   fi
 fi

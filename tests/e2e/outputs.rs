@@ -199,3 +199,36 @@ fn reports_are_uploaded_to_s3_and_a_failed_upload_does_not_stop_the_others() {
     let uploaded = objects(&moto, "reports");
     assert!(uploaded.keys().any(|k| k.starts_with("offline/awsaudit-") && k.ends_with(".csv")), "{uploaded:?}");
 }
+
+/// Validates JUnit XML with `xmllint` against Jenkins' published junit-4.xsd. The one tolerated deviation (see
+/// `src/report/testdata/jenkins-junit-4.README.md`): quick-junit's `skipped` count on the root element.
+fn assert_valid_junit(xml: &str, what: &str) {
+    let root_end = xml.find("<testsuite ").unwrap_or(xml.len());
+    let (root, rest) = xml.split_at(root_end);
+    let skipped = regex::Regex::new(r#"(<testsuites [^>]*?) skipped="\d+""#).unwrap_or_else(|e| panic!("{e}"));
+    let root = skipped.replace(root, "$1");
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = temp_path(dir.path(), "junit.xml");
+    std::fs::write(&file, format!("{root}{rest}")).unwrap_or_else(|e| panic!("{e}"));
+    let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/src/report/testdata/jenkins-junit-4.xsd");
+    let out = Command::new("xmllint")
+        .args(["--noout", "--schema", schema, &file])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run xmllint ({e}): install libxml2-utils (scripts/test.sh does)"));
+    assert!(out.status.success(), "{what} is not valid JUnit:\n{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn junit_reports_validate_against_the_jenkins_schema() {
+    // Every status (the golden report's MUTED and UNKNOWN included) and a real audit's output.
+    let golden = read(concat!(env!("CARGO_MANIFEST_DIR"), "/src/report/testdata/junit.golden"));
+    assert!(golden.contains("<skipped") && golden.contains("<error") && golden.contains("<failure"));
+    assert_valid_junit(&golden, "the golden JUnit report");
+    let demo = awsaudit(&["check", "--snapshot", &demo(), "--format", "junit", "--param", SSH_PARAM]);
+    assert_eq!(demo.code, 1, "{}", demo.stderr);
+    assert_valid_junit(&demo.stdout, "the demo snapshot's JUnit report");
+    // The check is real: a report with an element the schema does not allow is rejected.
+    let broken = demo.stdout.replacen("<testcase ", "<testcase bogus=\"1\" ", 1);
+    let result = std::panic::catch_unwind(|| assert_valid_junit(&broken, "broken"));
+    assert!(result.is_err(), "xmllint accepted an attribute the schema does not allow");
+}
