@@ -10,4 +10,5 @@ mod harness;
 mod html;
 mod moto;
 mod outputs;
+mod permissions;
 mod scenarios;
