@@ -425,6 +425,16 @@ fn is_unknown(v: &Value) -> bool {
     matches!(v, Value::Object(map) if map.len() == 1 && map.get("unknown").is_some_and(|r| r.get("cause").is_some()))
 }
 
+/// Properties that record activity, not configuration: they change between any two runs without anyone changing
+/// the account (a trail delivered logs, a key was used), so a drift report that listed them would bury real
+/// changes. Matched on the last path segment.
+const VOLATILE: &[&str] = &["latest_delivery_time", "last_used", "password_last_used"];
+
+fn is_volatile(path: &str) -> bool {
+    let leaf = path.rsplit('.').next().unwrap_or(path);
+    VOLATILE.contains(&leaf)
+}
+
 fn join(path: &str, key: &str) -> String {
     if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
 }
@@ -433,7 +443,7 @@ fn join(path: &str, key: &str) -> String {
 /// length element by element; anything else that differs (a scalar, arrays of different lengths, a value that
 /// became absent or unknown) is one change at its path.
 pub fn diff_values(path: &str, old: &Value, new: &Value, out: &mut Vec<PropertyChange>) {
-    if old == new {
+    if old == new || is_volatile(path) {
         return;
     }
     let (old, new) = (unwrap_known(old), unwrap_known(new));
@@ -840,6 +850,15 @@ mod tests {
 
     fn t(path: &str, old: &str, new: &str) -> (String, String, String) {
         (path.to_string(), old.to_string(), new.to_string())
+    }
+
+    #[test]
+    fn activity_timestamps_are_not_drift() {
+        let old = json!({"status": {"is_logging": true, "latest_delivery_time": "2026-11-01T00:00:00Z"}});
+        let new = json!({"status": {"is_logging": false, "latest_delivery_time": "2026-11-02T00:00:00Z"}});
+        assert_eq!(changes(old, new), vec![t("status.is_logging", "true", "false")]);
+        let keys = |used: &str| json!({"access_keys": [{"active": true, "last_used": used}]});
+        assert!(changes(keys("2026-11-01T00:00:00Z"), keys("2026-11-02T00:00:00Z")).is_empty());
     }
 
     #[test]
