@@ -68,7 +68,8 @@ fn public_statements(policy: &PolicyDocument) -> Vec<String> {
             } else {
                 return None;
             };
-            let actions = if st.actions.is_empty() { "every action except NotAction".to_string() } else { st.actions.join(", ") };
+            let actions =
+                if st.actions.is_empty() { "every action except NotAction".to_string() } else { st.actions.join(", ") };
             Some(match st.sid {
                 Some(sid) => format!("statement {sid:?} {why} {actions}"),
                 None => format!("a statement {why} {actions}"),
@@ -158,7 +159,10 @@ mod tests {
             ]
         );
         let public = findings.iter().find(|f| f.resource.id == "public").map(|f| f.message.as_str());
-        assert_eq!(public, Some("the function policy is public: statement \"grant\" allows everyone lambda:InvokeFunction"));
+        assert_eq!(
+            public,
+            Some("the function policy is public: statement \"grant\" allows everyone lambda:InvokeFunction")
+        );
     }
 
     #[test]

@@ -60,7 +60,8 @@ mod tests {
     fn pass_fail_unknown() {
         let mut inv = inventory();
         for (id, mode) in [("active", Some("Active")), ("passthrough", Some("PassThrough")), ("missing", None)] {
-            let f = LambdaFunction { tracing_mode: mode.map(String::from), policy: Field::Absent, ..Default::default() };
+            let f =
+                LambdaFunction { tracing_mode: mode.map(String::from), policy: Field::Absent, ..Default::default() };
             inv.resources.push(resource(id, f));
         }
         let findings = run(&LambdaTracingEnabled, &inv);

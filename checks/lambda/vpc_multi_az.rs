@@ -42,9 +42,11 @@ check! {
 fn zone(inventory: &Inventory, region: &str, subnet_id: &str) -> Result<String, UnknownReason> {
     let kind = ResourceKind::Ec2Subnet;
     match inventory.find::<Subnet>(region, subnet_id) {
-        Some((_, subnet)) => subnet.availability_zone.clone().or_else(|| subnet.availability_zone_id.clone()).ok_or_else(
-            || UnknownReason::new(Cause::Malformed, "ec2:DescribeSubnets", format!("subnet {subnet_id} has no zone")),
-        ),
+        Some((_, subnet)) => {
+            subnet.availability_zone.clone().or_else(|| subnet.availability_zone_id.clone()).ok_or_else(|| {
+                UnknownReason::new(Cause::Malformed, "ec2:DescribeSubnets", format!("subnet {subnet_id} has no zone"))
+            })
+        }
         None => {
             // A failed or skipped subnet listing is the better reason: it names what to fix.
             inventory.listing(kind, region).complete(kind, region)?;
