@@ -47,6 +47,8 @@ fn judge(topic: &SnsTopic) -> Verdict {
                 Verdict::Fail(format!("subscriptions pending confirmation: {}", pending.join(", ")))
             } else if list.is_empty() {
                 Verdict::Pass("the topic has no subscriptions".into())
+            } else if list.len() == 1 {
+                Verdict::Pass("its subscription is confirmed".into())
             } else {
                 Verdict::Pass(format!("all {} subscriptions are confirmed", list.len()))
             }
