@@ -1,3 +1,11 @@
 use crate::check::DynCheck;
 
-pub static CHECKS: &[&dyn DynCheck] = &[];
+pub mod subscription_confirmed;
+pub mod topic_kms_encrypted;
+pub mod topic_not_public;
+
+pub static CHECKS: &[&dyn DynCheck] = &[
+    &topic_kms_encrypted::SnsTopicKmsEncrypted,
+    &topic_not_public::SnsTopicNotPublic,
+    &subscription_confirmed::SnsSubscriptionConfirmed,
+];

@@ -147,7 +147,9 @@ resource_kinds! {
     // -- rds --
     // -- elbv2 --
     // -- lambda --
+    LambdaFunction(LambdaFunction) = "AWS::Lambda::Function", service "lambda", Regional;
     // -- sns --
+    SnsTopic(SnsTopic) = "AWS::SNS::Topic", service "sns", Regional;
     // -- cloudwatch --
     // -- route53 --
     // -- cloudfront --

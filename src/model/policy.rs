@@ -77,6 +77,56 @@ impl Statement<'_> {
     pub fn all_resources(&self) -> bool {
         self.not_resources.is_empty() && self.resources.contains(&"*")
     }
+
+    /// An `Allow` for everyone (`"Principal": "*"` or `{"AWS": "*"}`) that no condition ties to known callers or
+    /// networks: what resource policies (buckets, functions, topics) must not contain.
+    pub fn allows_everyone_unrestricted(&self) -> bool {
+        self.allow && self.principal == Principal::Everyone && !self.restricted_by(RESTRICTING_KEYS)
+    }
+
+    /// Whether the condition pins one of `keys` to fixed values. Negated and `IfExists` operators match requests
+    /// that lack the key (anonymous ones included), and wildcards or policy variables match more than one caller,
+    /// so neither restricts.
+    pub fn restricted_by(&self, keys: &[&str]) -> bool {
+        let Some(operators) = self.condition.and_then(Value::as_object) else {
+            return false;
+        };
+        operators.iter().any(|(operator, conditions)| {
+            let op = operator.to_ascii_lowercase();
+            let positive =
+                !op.contains("not") && !op.ends_with("ifexists") && !op.starts_with("forallvalues:") && op != "null";
+            positive
+                && conditions.as_object().is_some_and(|conditions| {
+                    conditions.iter().any(|(key, value)| {
+                        keys.iter().any(|k| k.eq_ignore_ascii_case(key)) && !matches_anything(value)
+                    })
+                })
+        })
+    }
+}
+
+/// Condition keys that tie an `Allow` for everyone to known callers or networks.
+pub const RESTRICTING_KEYS: &[&str] = &[
+    "aws:SourceArn",
+    "aws:SourceAccount",
+    "aws:SourceOwner",
+    "aws:SourceVpc",
+    "aws:SourceVpce",
+    "aws:SourceIp",
+    "aws:PrincipalOrgID",
+    "aws:PrincipalAccount",
+    "aws:userid",
+    "aws:PrincipalArn",
+];
+
+/// A condition value that does not pin anything: a bare wildcard, a pattern, a policy variable or an
+/// any-address range. A list matches anything when one of its entries does.
+fn matches_anything(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains('*') || s.contains('?') || s.contains("${") || s == "0.0.0.0/0" || s == "::/0",
+        Value::Array(items) => items.iter().any(matches_anything),
+        _ => false,
+    }
 }
 
 fn principal(value: Option<&Value>) -> Principal<'_> {
@@ -171,6 +221,27 @@ mod tests {
         let st = doc.statements();
         assert!(st[0].covers_action("s3:GetObject"));
         assert!(!st[0].covers_action("iam:CreateUser"));
+    }
+
+    #[test]
+    fn everyone_unless_a_condition_pins_the_caller() {
+        let doc = PolicyDocument(json!({"Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "sns:Publish"},
+            {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sns:Publish",
+             "Condition": {"StringEquals": {"AWS:SourceOwner": "123456789012"}}},
+            {"Effect": "Allow", "Principal": "*", "Action": "sns:Publish",
+             "Condition": {"StringNotEquals": {"aws:SourceAccount": "123456789012"}}},
+            {"Effect": "Allow", "Principal": "*", "Action": "sns:Publish",
+             "Condition": {"StringLike": {"aws:SourceArn": "arn:aws:s3:::*"}}},
+            {"Effect": "Allow", "Principal": "*", "Action": "sns:Publish",
+             "Condition": {"StringEquals": {"aws:PrincipalAccount": "${aws:username}"}}},
+            {"Effect": "Allow", "Principal": "*", "Action": "sns:Publish",
+             "Condition": {"StringEqualsIfExists": {"aws:SourceAccount": "123456789012"}}},
+            {"Effect": "Deny", "Principal": "*", "Action": "sns:Publish"},
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sns:Publish"}
+        ]}));
+        let public: Vec<bool> = doc.statements().iter().map(Statement::allows_everyone_unrestricted).collect();
+        assert_eq!(public, [true, false, true, true, true, true, false, false]);
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod faults;
 mod golden;
 mod harness;
 mod html;
+mod lambda_sns;
 mod moto;
 mod outputs;
 mod permissions;
