@@ -187,8 +187,16 @@ async fn read_listeners(scope: &Scope, elb: &Client, lb_arn: &str, application: 
     let listeners = pages.iter().flat_map(|p| p.listeners()).map(|l| async move {
         let mut listener = listener(l);
         // Rules matter for one question only: does plain HTTP reach the targets of an ALB somewhere.
-        if application && listener.protocol.as_deref() == Some("HTTP") && !listener.arn.is_empty() {
-            listener.rules = read_rules(scope, elb, &listener.arn).await;
+        if application && listener.protocol.as_deref() == Some("HTTP") {
+            listener.rules = if listener.arn.is_empty() {
+                Field::Unknown(UnknownReason::new(
+                    Cause::Malformed,
+                    "elbv2:DescribeListeners",
+                    "the listener came back without an ARN, so its rules could not be read",
+                ))
+            } else {
+                read_rules(scope, elb, &listener.arn).await
+            };
         }
         listener
     });
