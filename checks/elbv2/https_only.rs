@@ -47,7 +47,7 @@ fn leak(actions: &[LbAction]) -> Option<String> {
         Some(redirect) => {
             format!("redirects to {}", redirect.redirect_protocol.as_deref().unwrap_or("the same protocol"))
         }
-        None => match actions.iter().map(|a| a.action_type.as_str()).filter(|t| !t.is_empty()).last() {
+        None => match actions.iter().map(|a| a.action_type.as_str()).rfind(|t| !t.is_empty()) {
             Some(kind) => format!("ends in a {kind} action"),
             None => "has no action".to_string(),
         },
