@@ -146,6 +146,8 @@ resource_kinds! {
     IamPasswordPolicy(IamPasswordPolicy) = "AWS::IAM::AccountPasswordPolicy", service "iam", Global;
     // -- rds --
     // -- elbv2 --
+    Elbv2LoadBalancer(LoadBalancer) = "AWS::ElasticLoadBalancingV2::LoadBalancer", service "elbv2", Regional;
+    Elbv2TargetGroup(TargetGroup) = "AWS::ElasticLoadBalancingV2::TargetGroup", service "elbv2", Regional;
     // -- lambda --
     LambdaFunction(LambdaFunction) = "AWS::Lambda::Function", service "lambda", Regional;
     // -- sns --

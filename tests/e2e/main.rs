@@ -4,6 +4,7 @@
 mod cli;
 mod config;
 mod diff;
+mod elbv2;
 mod faults;
 mod golden;
 mod harness;
