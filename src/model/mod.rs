@@ -149,6 +149,9 @@ resource_kinds! {
     // -- lambda --
     // -- sns --
     // -- cloudwatch --
+    LogsLogGroup(LogGroup) = "AWS::Logs::LogGroup", service "logs", Regional;
+    LogsMetricFilter(MetricFilter) = "AWS::Logs::MetricFilter", service "logs", Regional;
+    CloudWatchAlarm(Alarm) = "AWS::CloudWatch::Alarm", service "cloudwatch", Regional;
     // -- route53 --
     // -- cloudfront --
 }
