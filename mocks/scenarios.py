@@ -110,7 +110,9 @@ class Account:
         if start:
             config.start_configuration_recorder(ConfigurationRecorderName="default")
 
-    def trail(self, name, bucket, multi_region, validation, kms_key_id=None, tags=TAGS):
+    def trail(self, name, bucket, multi_region, validation, kms_key_id=None, tags=TAGS, log_group=None):
+        """A trail in the home region; with `log_group`, it also delivers to that CloudWatch Logs group (created
+        here, kept a year, encrypted with `kms_key_id`), through a role CloudTrail can assume."""
         ct = self.client("cloudtrail", HOME)
         args = dict(
             Name=name,
@@ -122,6 +124,30 @@ class Account:
         )
         if kms_key_id:
             args["KmsKeyId"] = kms_key_id
+        if log_group:
+            logs = self.client("logs", HOME)
+            # moto: AssociateKmsKey is not implemented; the key is given at creation instead.
+            group_args = dict(logGroupName=log_group, tags=tags)
+            if kms_key_id:
+                group_args["kmsKeyId"] = kms_key_id
+            logs.create_log_group(**group_args)
+            logs.put_retention_policy(logGroupName=log_group, retentionInDays=365)
+            role = self.client("iam").create_role(
+                RoleName=f"{name}-to-cloudwatch-logs",
+                AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                    "Action": "sts:AssumeRole"}]}),
+                Tags=tag_list(tags),
+            )["Role"]
+            group_arn = f"arn:aws:logs:{HOME}:{ACCOUNT}:log-group:{log_group}"
+            self.client("iam").put_role_policy(
+                RoleName=role["RoleName"], PolicyName="deliver-to-log-group",
+                PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    "Resource": f"{group_arn}:log-stream:*"}]}),
+            )
+            args["CloudWatchLogsLogGroupArn"] = f"{group_arn}:*"
+            args["CloudWatchLogsRoleArn"] = role["Arn"]
         ct.create_trail(**args)
         # moto: a new trail has no event selectors, where AWS reports the default (all management events).
         ct.put_event_selectors(
@@ -194,7 +220,7 @@ class Account:
         for region in REGIONS:
             self.auto_scaling_group(region, template="app")
         self.trail("management", f"compliant-logs-{HOME}", multi_region=True, validation=True,
-                   kms_key_id=keys[HOME]["Arn"])
+                   kms_key_id=keys[HOME]["Arn"], log_group=cloudwatch.TRAIL_LOG_GROUP)
         iam.generate_credential_report()
 
     def enable_logging(self, s3, name, target):

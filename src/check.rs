@@ -246,6 +246,23 @@ impl<'a> Findings<'a> {
         self.region(GLOBAL, verdict);
     }
 
+    /// A finding about one control of an account-wide requirement that is no AWS resource (one CIS monitoring
+    /// item): named by the control, and mapped to that control only.
+    pub fn control(&mut self, region: &str, control: Control, verdict: Verdict) {
+        let account = self.inventory.account_id.clone();
+        let id = control.to_string();
+        let target = FindingResource {
+            kind: ACCOUNT_KIND.to_string(),
+            id: id.clone(),
+            uid: format!("{ACCOUNT_KIND}:{account}/{id}"),
+            name: None,
+        };
+        self.push(&account, region, target, verdict);
+        if let Some(finding) = self.items.last_mut() {
+            finding.compliance = vec![id];
+        }
+    }
+
     fn push(&mut self, account_id: &str, region: &str, resource: FindingResource, verdict: Verdict) {
         let (status, message, unknown_reason) = match verdict {
             Verdict::Pass(m) => (Status::Pass, m, None),

@@ -1,5 +1,6 @@
 use crate::check::DynCheck;
 
+pub mod cloudwatch_logs;
 pub mod kms_encrypted;
 pub mod log_file_validation;
 pub mod multi_region_logging;
@@ -8,4 +9,5 @@ pub static CHECKS: &[&dyn DynCheck] = &[
     &multi_region_logging::CloudtrailMultiRegionLogging,
     &log_file_validation::CloudtrailLogFileValidation,
     &kms_encrypted::CloudtrailKmsEncrypted,
+    &cloudwatch_logs::CloudtrailCloudwatchLogs,
 ];

@@ -153,6 +153,9 @@ resource_kinds! {
     // -- sns --
     SnsTopic(SnsTopic) = "AWS::SNS::Topic", service "sns", Regional;
     // -- cloudwatch --
+    LogsLogGroup(LogGroup) = "AWS::Logs::LogGroup", service "logs", Regional;
+    LogsMetricFilter(MetricFilter) = "AWS::Logs::MetricFilter", service "logs", Regional;
+    CloudWatchAlarm(Alarm) = "AWS::CloudWatch::Alarm", service "cloudwatch", Regional;
     // -- route53 --
     // -- cloudfront --
 }

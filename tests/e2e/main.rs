@@ -2,6 +2,7 @@
 //! (`mocks/scenarios.py`). One test target on purpose: each target links its own binary against the AWS SDK.
 
 mod cli;
+mod cloudwatch;
 mod config;
 mod diff;
 mod elbv2;
