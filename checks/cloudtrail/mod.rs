@@ -1,5 +1,7 @@
 use crate::check::DynCheck;
 
+pub mod bucket_access_logging;
+pub mod bucket_not_public;
 pub mod kms_encrypted;
 pub mod log_file_validation;
 pub mod multi_region_logging;
@@ -8,4 +10,6 @@ pub static CHECKS: &[&dyn DynCheck] = &[
     &multi_region_logging::CloudtrailMultiRegionLogging,
     &log_file_validation::CloudtrailLogFileValidation,
     &kms_encrypted::CloudtrailKmsEncrypted,
+    &bucket_not_public::CloudtrailBucketNotPublic,
+    &bucket_access_logging::CloudtrailBucketAccessLogging,
 ];
