@@ -19,7 +19,9 @@ check! {
     /// every workload is UNKNOWN. A single-region workload is also UNKNOWN when, in another audited region, the
     /// tags of some resource could not be read or a resource list could not be read, since the workload may
     /// have resources there. When the tags or lists of any regional resource could not be read, an
-    /// account-level UNKNOWN finding says that workloads carried only by those resources are not judged.
+    /// account-level UNKNOWN finding says that workloads carried only by those resources are not judged. Lists
+    /// of account settings that carry no tags (Config recorders and delivery channels, EBS default encryption)
+    /// do not count.
     ///
     /// ## Why is this bad?
     /// A regional outage, a mistaken change rolled out to one region, or a regional service quota can take down
@@ -97,6 +99,10 @@ impl CheckParams for Params {
     }
 }
 
+/// Regional kinds that cannot carry tags (account settings): a failed list of them hides no workload.
+const UNTAGGED: &[ResourceKind] =
+    &[ResourceKind::ConfigRecorder, ResourceKind::ConfigDeliveryChannel, ResourceKind::Ec2EbsEncryptionByDefault];
+
 /// What could hide a workload's resources in a region: unreadable tags, or a resource list that failed.
 struct Gap<'a> {
     region: &'a str,
@@ -106,7 +112,7 @@ struct Gap<'a> {
 fn gaps<'a>(inventory: &'a Inventory, unread: &[(&'a Resource, &UnknownReason)]) -> Vec<Gap<'a>> {
     let mut gaps: Vec<Gap<'a>> =
         unread.iter().map(|(r, reason)| Gap { region: r.region.as_str(), reason: (*reason).clone() }).collect();
-    for kind in ResourceKind::ALL.iter().filter(|k| !k.is_global()) {
+    for kind in ResourceKind::ALL.iter().filter(|k| !k.is_global() && !UNTAGGED.contains(k)) {
         for region in &inventory.regions {
             if let ListingState::Failed(reason) = inventory.listing(*kind, region) {
                 gaps.push(Gap { region: region.as_str(), reason: reason.clone() });
@@ -204,7 +210,7 @@ mod tests {
     fn two_regions() -> Inventory {
         let mut inv = inventory();
         inv.regions = vec![HOME.into(), REGION.into()];
-        for kind in ResourceKind::ALL.iter().filter(|k| !k.is_global()) {
+        for kind in ResourceKind::ALL.iter().filter(|k| !k.is_global() && !UNTAGGED.contains(k)) {
             inv.listings.push(Listing { kind: *kind, region: HOME.into(), error: None });
         }
         inv
@@ -292,6 +298,10 @@ mod tests {
         inv.resources.iter_mut().filter(|r| r.id == "bucket").for_each(|r| r.region = REGION.into());
         let found = judge(&inv, None);
         assert_eq!(found[1].2, Status::Fail);
+
+        // Account settings carry no tags: their failed lists hide nothing.
+        fail_listing(&mut inv, ResourceKind::ConfigRecorder, HOME, denied("config:DescribeConfigurationRecorders"));
+        assert_eq!(judge(&inv, None)[1].2, Status::Fail);
 
         // A failed list in the other region hides what might be there.
         fail_listing(&mut inv, ResourceKind::Ec2Instance, HOME, denied("ec2:DescribeInstances"));
