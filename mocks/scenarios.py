@@ -14,10 +14,10 @@ import sys
 
 import boto3
 
-from parts import cloudwatch, elbv2, lambda_sns, rds, route53_cloudfront
+from parts import account, cloudwatch, elbv2, lambda_sns, rds, route53_cloudfront
 
 # Each service family builds its own part of both accounts, after the core below (VPCs, buckets, keys exist).
-PARTS = (rds, elbv2, lambda_sns, cloudwatch, route53_cloudfront)
+PARTS = (rds, elbv2, lambda_sns, cloudwatch, route53_cloudfront, account)
 
 HOME, OTHER = "us-east-1", "eu-west-1"
 REGIONS = (HOME, OTHER)

@@ -241,6 +241,19 @@ impl<'a> Findings<'a> {
         self.push(&account, region, target, verdict);
     }
 
+    /// A finding about a group of resources that is not itself an AWS resource (a workload named by a tag).
+    /// `kind` says what the group is and `id` which one; both go into the uid, so finding ids stay distinct.
+    pub fn group(&mut self, region: &str, kind: &str, id: &str, verdict: Verdict) {
+        let account = self.inventory.account_id.clone();
+        let target = FindingResource {
+            kind: kind.to_string(),
+            id: id.to_string(),
+            uid: format!("{kind}:{account}:{id}"),
+            name: None,
+        };
+        self.push(&account, region, target, verdict);
+    }
+
     /// A finding about the whole account.
     pub fn account(&mut self, verdict: Verdict) {
         self.region(GLOBAL, verdict);

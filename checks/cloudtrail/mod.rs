@@ -1,5 +1,7 @@
 use crate::check::DynCheck;
 
+pub mod bucket_access_logging;
+pub mod bucket_not_public;
 pub mod cloudwatch_logs;
 pub mod kms_encrypted;
 pub mod log_file_validation;
@@ -10,4 +12,6 @@ pub static CHECKS: &[&dyn DynCheck] = &[
     &log_file_validation::CloudtrailLogFileValidation,
     &kms_encrypted::CloudtrailKmsEncrypted,
     &cloudwatch_logs::CloudtrailCloudwatchLogs,
+    &bucket_not_public::CloudtrailBucketNotPublic,
+    &bucket_access_logging::CloudtrailBucketAccessLogging,
 ];

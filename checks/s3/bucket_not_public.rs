@@ -133,38 +133,68 @@ fn public_policy(bucket: &S3Bucket) -> Result<Vec<String>, UnknownReason> {
     }
 }
 
+/// How exposed a bucket is, as `s3_bucket_not_public` judges it; `cloudtrail_bucket_not_public` reuses it.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Exposure {
+    /// What makes the bucket public (ACL grants, policy statements).
+    Public(Vec<String>),
+    /// IgnorePublicAcls and RestrictPublicBuckets are on, so nothing else matters.
+    Blocked,
+    /// Neither the ACL nor the policy grants public access.
+    Private,
+}
+
+impl Exposure {
+    /// The verdict for the bucket itself.
+    pub(crate) fn verdict(self) -> Verdict {
+        match self {
+            Exposure::Public(found) => Verdict::Fail(format!("the bucket is public: {}", found.join("; "))),
+            Exposure::Blocked => Verdict::Pass(
+                "IgnorePublicAcls and RestrictPublicBuckets (bucket or account level) keep the bucket private".into(),
+            ),
+            Exposure::Private => Verdict::Pass("neither the ACL nor the bucket policy grants public access".into()),
+        }
+    }
+}
+
+/// Whether the bucket is public. A public grant found settles it even when another part could not be read.
+pub(crate) fn exposure(
+    inventory: &Inventory,
+    resource: &Resource,
+    bucket: &S3Bucket,
+) -> Result<Exposure, UnknownReason> {
+    let account = account_setting(inventory, &resource.account_id);
+    let pab = &bucket.public_access_block;
+    let ignore_acls = setting_on(pab, &account, |p| p.ignore_public_acls);
+    let restrict = setting_on(pab, &account, |p| p.restrict_public_buckets);
+    let blocked = matches!((&ignore_acls, &restrict), (Ok(true), Ok(true)));
+    let acl = unless_neutralized(public_grants(bucket), ignore_acls);
+    let policy = unless_neutralized(public_policy(bucket), restrict);
+    let mut public: Vec<String> = Vec::new();
+    let mut unknown = None;
+    for part in [acl, policy] {
+        match part {
+            Ok(found) => public.extend(found),
+            Err(reason) => unknown = unknown.or(Some(reason)),
+        }
+    }
+    if !public.is_empty() {
+        Ok(Exposure::Public(public))
+    } else if let Some(reason) = unknown {
+        Err(reason)
+    } else if blocked {
+        Ok(Exposure::Blocked)
+    } else {
+        Ok(Exposure::Private)
+    }
+}
+
 impl Check for S3BucketNotPublic {
     type Params = NoParams;
 
     fn run(&self, cx: &Context<'_>, _: &NoParams, out: &mut Findings<'_>) {
         for (resource, bucket) in cx.inventory.iter::<S3Bucket>() {
-            let account = account_setting(cx.inventory, &resource.account_id);
-            let pab = &bucket.public_access_block;
-            let ignore_acls = setting_on(pab, &account, |p| p.ignore_public_acls);
-            let restrict = setting_on(pab, &account, |p| p.restrict_public_buckets);
-            let blocked = matches!((&ignore_acls, &restrict), (Ok(true), Ok(true)));
-            let acl = unless_neutralized(public_grants(bucket), ignore_acls);
-            let policy = unless_neutralized(public_policy(bucket), restrict);
-            let mut public: Vec<String> = Vec::new();
-            let mut unknown = None;
-            for part in [acl, policy] {
-                match part {
-                    Ok(found) => public.extend(found),
-                    Err(reason) => unknown = unknown.or(Some(reason)),
-                }
-            }
-            let verdict = if !public.is_empty() {
-                Verdict::Fail(format!("the bucket is public: {}", public.join("; ")))
-            } else if let Some(reason) = unknown {
-                Verdict::Unknown(reason)
-            } else if blocked {
-                Verdict::Pass(
-                    "IgnorePublicAcls and RestrictPublicBuckets (bucket or account level) keep the bucket private"
-                        .into(),
-                )
-            } else {
-                Verdict::Pass("neither the ACL nor the bucket policy grants public access".into())
-            };
+            let verdict = exposure(cx.inventory, resource, bucket).map_or_else(Verdict::Unknown, Exposure::verdict);
             out.verdict(resource, verdict);
         }
     }

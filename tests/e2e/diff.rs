@@ -157,8 +157,9 @@ fn a_baseline_fails_the_run_only_on_new_failures() {
     assert_eq!(from_snapshot.code, 1, "{}", from_snapshot.stderr);
 
     // No new failure but something unknown now: incomplete.
+    // A bucket no trail delivers to, so only its own logging finding turns unknown.
     let mut unknown = demo_json();
-    resource(&mut unknown, "trail-logs")["properties"]["logging"] =
+    resource(&mut unknown, "orders-data")["properties"]["logging"] =
         json!({"unknown": {"cause": "access_denied", "operation": "s3:GetBucketLogging", "code": "AccessDenied"}});
     let unknown = write(dir.path(), "unknown.json", &unknown);
     let run = awsaudit(&["check", "--snapshot", &unknown, "--baseline", &baseline]);
