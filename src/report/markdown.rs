@@ -186,7 +186,7 @@ mod tests {
         assert!(text.contains("#### Compliance `fsbp`: "), "{text}");
         let row = text.lines().find(|l| l.starts_with("| S3.8 |")).unwrap_or_default();
         assert!(row.contains("`s3_bucket_public_access_block`"), "{text}");
-        assert!(!text.contains("cis-5.0"), "{text}");
+        assert!(!text.contains("#### Compliance `cis-5.0`"), "{text}");
     }
 
     #[test]
