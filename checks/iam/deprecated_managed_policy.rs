@@ -82,6 +82,7 @@ fn judge(attached: &[AttachedPolicy]) -> Verdict {
     if found.is_empty() {
         Verdict::Pass(match attached.len() {
             0 => "no managed policy is attached".to_string(),
+            1 => "the attached managed policy is not deprecated".to_string(),
             n => format!("none of the {n} attached managed policies is deprecated"),
         })
     } else {
