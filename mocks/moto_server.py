@@ -176,9 +176,37 @@ def patch_ebs_default_key_manager() -> None:
     EBSBackend._create_default_encryption_key = create_default_encryption_key
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# moto's account summary always says `AccountMFAEnabled: 0`: the root user's MFA is set in the console only, and
+# moto has no way to represent it. Scenarios mark the root user as having MFA by creating the virtual MFA device
+# the console creates for root (`root-account-mfa-device`); the summary then reports 1, as AWS does.
+# ---------------------------------------------------------------------------------------------------------------
+ROOT_MFA_DEVICE = ":mfa/root-account-mfa-device"
+
+
+def patch_root_mfa() -> None:
+    from moto.iam.models import AccountSummary
+
+    original = AccountSummary.__dict__.get("summary_map")
+    if not isinstance(original, property) or original.fget is None:
+        die(f"moto {moto.__version__}: AccountSummary.summary_map is gone; update the root MFA patch")
+    if getattr(original.fget, "_awsaudit", False):
+        return
+    getter = original.fget
+
+    def summary_map(self):  # type: ignore[no-untyped-def]
+        summary = getter(self)
+        if any(serial.endswith(ROOT_MFA_DEVICE) for serial in self._iam_backend.virtual_mfa_devices):
+            summary["AccountMFAEnabled"] = 1
+        return summary
+
+    summary_map._awsaudit = True  # type: ignore[attr-defined]
+    AccountSummary.summary_map = property(summary_map)
+
+
 # Importing moto.ec2 takes about a second: patch when the EC2 app is built (under the dispatcher's lock, before
 # it serves its first request) rather than at startup.
-LAZY_PATCHES = {"ec2": [patch_describe_snapshots_owners, patch_ebs_default_key_manager]}
+LAZY_PATCHES = {"ec2": [patch_describe_snapshots_owners, patch_ebs_default_key_manager], "iam": [patch_root_mfa]}
 
 
 def create_app(service: Any) -> Any:

@@ -94,21 +94,39 @@ class Account:
             kms.enable_key_rotation(KeyId=key["KeyId"])
         return key
 
-    def recorder(self, region, bucket, start=True, all_supported=True):
+    def recorder(self, region, bucket, start=True, all_supported=True, role_arn=None):
+        """A recorder using `role_arn`, by default AWS Config's service-linked role."""
         config = self.client("config", region)
+        role_arn = role_arn or (
+            f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig")
         group = {"allSupported": True, "includeGlobalResourceTypes": region == HOME}
         if not all_supported:
             group = {"allSupported": False, "includeGlobalResourceTypes": False, "resourceTypes": ["AWS::EC2::VPC"]}
         config.put_configuration_recorder(
             ConfigurationRecorder={
                 "name": "default",
-                "roleARN": f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig",
+                "roleARN": role_arn,
                 "recordingGroup": group,
             }
         )
         config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": bucket})
         if start:
             config.start_configuration_recorder(ConfigurationRecorderName="default")
+
+    def config_role(self, name, managed_policy_arns=(), inline=None):
+        """An IAM role AWS Config can assume (for recorders that do not use the service-linked role)."""
+        iam = self.client("iam")
+        arn = iam.create_role(
+            RoleName=name,
+            AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": "config.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
+            Tags=tag_list(TAGS),
+        )["Role"]["Arn"]
+        for policy_arn in managed_policy_arns:
+            iam.attach_role_policy(RoleName=name, PolicyArn=policy_arn)
+        if inline:
+            iam.put_role_policy(RoleName=name, PolicyName="recording", PolicyDocument=json.dumps(inline))
+        return arn
 
     def trail(self, name, bucket, multi_region, validation, kms_key_id=None, tags=TAGS, log_group=None):
         """A trail in the home region; with `log_group`, it also delivers to that CloudWatch Logs group (created
@@ -188,6 +206,9 @@ class Account:
         iam.attach_group_policy(GroupName="operators", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
         iam.create_user(UserName="operator", Tags=tag_list(TAGS))
         iam.add_user_to_group(GroupName="operators", UserName="operator")
+        # moto: root MFA is console-only; the launcher reports it enabled once the device the console creates for
+        # root exists.
+        iam.create_virtual_mfa_device(VirtualMFADeviceName="root-account-mfa-device")
         iam.create_policy(
             PolicyName="describe-only",
             PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
@@ -212,11 +233,14 @@ class Account:
         for name, region, _ in buckets:
             self.harden_bucket(self.client("s3", region), name, keys[region]["Arn"])
 
+        # The home region records with the service-linked role, the other with a role using AWS_ConfigRole.
+        config_role = self.config_role(
+            "config-recorder", managed_policy_arns=["arn:aws:iam::aws:policy/service-role/AWS_ConfigRole"])
         for region in REGIONS:
             ec2 = self.client("ec2", region)
             ec2.enable_ebs_encryption_by_default()
             self.network(ec2, region, compliant=True, logs_bucket=f"compliant-logs-{region}")
-            self.recorder(region, f"compliant-logs-{region}")
+            self.recorder(region, f"compliant-logs-{region}", role_arn=None if region == HOME else config_role)
         for region in REGIONS:
             self.auto_scaling_group(region, template="app")
         self.trail("management", f"compliant-logs-{HOME}", multi_region=True, validation=True,
@@ -341,7 +365,21 @@ class Account:
         )
         iam.put_role_policy(RoleName="deployer", PolicyName="star", PolicyDocument=json.dumps({
             "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*:*", "Resource": "*"}]}))
+        # A deprecated AWS managed policy (replaced by AmazonSSMManagedInstanceCore) on the deployer role.
+        iam.attach_role_policy(RoleName="deployer",
+                               PolicyArn="arn:aws:iam::aws:policy/service-role/AmazonEC2RoleforSSM")
+        iam.create_policy(
+            PolicyName="ssm-everything",
+            PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": ["ssm:*", "ec2:Describe*"], "Resource": "*"}]}),
+        )
+        # A console user without MFA, with a (fresh) access key.
         iam.create_user(UserName="alice", Tags=tag_list(TAGS))
+        iam.create_login_profile(UserName="alice", Password="Correct-Horse-Battery-9")
+        iam.create_access_key(UserName="alice")
+        # The recorder's role has hand-written permissions instead of AWS_ConfigRole.
+        legacy_config_role = self.config_role("config-legacy", inline={"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["config:Put*", "s3:PutObject", "ec2:Describe*"], "Resource": "*"}]})
 
         # A key without rotation in the home region, a rotated one in the other.
         home_key = self.kms_key(HOME, "legacy", rotate=False, tags={"Project": "shop"})
@@ -406,7 +444,7 @@ class Account:
         self.auto_scaling_group(HOME)
 
         # Config: stopped in us-east-1, missing in eu-west-1. CloudTrail: one single-region trail, no validation.
-        self.recorder(HOME, "trail-logs", start=False)
+        self.recorder(HOME, "trail-logs", start=False, role_arn=legacy_config_role)
         self.trail("legacy", "trail-logs", multi_region=False, validation=False)
         iam.generate_credential_report()
 

@@ -104,7 +104,12 @@ fail_on = "none"
     let report = run.json();
     let selected = findings(&report);
     assert!(selected.iter().any(|f| f["check_id"] == "ec2_sg_ssh_restricted"), "{report}");
-    assert!(selected.iter().all(|f| f["severity"] == "high" && f["check_id"] != "ec2_instance_no_public_ip"));
+    // High and above: the root-user checks (critical, CIS) are in, ec2_instance_no_public_ip (FSBP only) is not.
+    assert!(
+        selected.iter().all(|f| (f["severity"] == "high" || f["severity"] == "critical")
+            && f["check_id"] != "ec2_instance_no_public_ip")
+    );
+    assert!(selected.iter().any(|f| f["check_id"] == "iam_root_mfa_enabled"), "{report}");
 
     // `--param` still overrides `[params.*]`.
     let ssh = "[params.ec2_sg_ssh_restricted]\nallowed_cidrs = [\"0.0.0.0/0\"]\n";
