@@ -99,9 +99,7 @@ pub async fn collect(scope: Scope, _audited: Arc<[String]>) {
     let (group_params, cluster_group_params, global) = tokio::join!(
         read_parameters(&scope, &rds, used_groups, false),
         read_parameters(&scope, &rds, used_cluster_groups, true),
-        async {
-            if needs_global { global_clusters(&scope, &rds).await } else { Field::Known(BTreeMap::new()) }
-        },
+        async { if needs_global { global_clusters(&scope, &rds).await } else { Field::Known(BTreeMap::new()) } },
     );
 
     record(&scope, instances, |i| i);
@@ -273,9 +271,10 @@ async fn read_parameters(
     futures::stream::iter(names.into_iter().map(|name| async move {
         let pages = if cluster {
             let request = rds.describe_db_cluster_parameters().db_cluster_parameter_group_name(&name);
-            scope.pages("DescribeDBClusterParameters", request.into_paginator().send()).await.map(|pages| {
-                pages.iter().flat_map(|p| p.parameters().to_vec()).collect::<Vec<_>>()
-            })
+            scope
+                .pages("DescribeDBClusterParameters", request.into_paginator().send())
+                .await
+                .map(|pages| pages.iter().flat_map(|p| p.parameters().to_vec()).collect::<Vec<_>>())
         } else {
             let request = rds.describe_db_parameters().db_parameter_group_name(&name);
             scope
