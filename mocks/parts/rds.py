@@ -14,9 +14,18 @@ def tls_group(rds, name, family, parameter, value):
     )
 
 
-def database(rds, name, engine, version, tags, **overrides):
+def default_security_group(account, region):
+    ec2 = account.client("ec2", region)
+    groups = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["default"]}])["SecurityGroups"]
+    return groups[0]["GroupId"]
+
+
+def database(account, region, name, engine, version, tags, **overrides):
     """An instance with every setting good unless overridden."""
+    rds = account.client("rds", region)
     args = dict(
+        # moto: without security groups it looks up the default VPC, which the compliant account deleted.
+        VpcSecurityGroupIds=[default_security_group(account, region)],
         DBInstanceIdentifier=name,
         Engine=engine,
         EngineVersion=version,
@@ -56,7 +65,7 @@ def compliant(account):
     home, other = account.client("rds", HOME), account.client("rds", OTHER)
     for rds in (home, other):
         tls_group(rds, "orders-postgres16", "postgres16", "rds.force_ssl", "1")
-    orders = database(home, "orders", "postgres", "16.3", CRITICAL, DBParameterGroupName="orders-postgres16")
+    orders = database(account, HOME, "orders", "postgres", "16.3", CRITICAL, DBParameterGroupName="orders-postgres16")
     cross_region_replica(account, orders, OTHER, "orders-dr")
 
 
@@ -65,7 +74,8 @@ def misconfigured(account):
     # Everything wrong: old MySQL, unencrypted, public, single-AZ, unmonitored, no logs, no backups, deletable,
     # default parameter group (TLS optional), critical and not replicated anywhere.
     database(
-        home,
+        account,
+        HOME,
         "legacy",
         "mysql",
         "5.7.44",
@@ -87,6 +97,6 @@ def misconfigured(account):
     for rds in (home, other):
         tls_group(rds, "billing-postgres14", "postgres14", "rds.force_ssl", "0")
     billing = database(
-        other, "billing", "postgres", "14.12", CRITICAL, DBParameterGroupName="billing-postgres14", BackupRetentionPeriod=3
+        account, OTHER, "billing", "postgres", "14.12", CRITICAL, DBParameterGroupName="billing-postgres14", BackupRetentionPeriod=3
     )
     cross_region_replica(account, billing, HOME, "billing-dr")
