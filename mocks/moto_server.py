@@ -204,9 +204,38 @@ def patch_root_mfa() -> None:
     AccountSummary.summary_map = property(summary_map)
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# RDS Performance Insights (moto 5.2.x ignores EnablePerformanceInsights and PerformanceInsightsKMSKeyId)
+#
+# AWS reports `PerformanceInsightsEnabled` (and the key) on every DB instance; moto drops both, so an auditor
+# cannot tell on from off. This keeps what CreateDBInstance was given, as AWS does.
+# ---------------------------------------------------------------------------------------------------------------
+def patch_rds_performance_insights() -> None:
+    from moto.rds.models import RDSBackend
+
+    original = RDSBackend.__dict__.get("create_db_instance")
+    if original is None:
+        die(f"moto {moto.__version__}: RDSBackend.create_db_instance is gone; update the Performance Insights patch")
+    if getattr(original, "_awsaudit", False):
+        return
+
+    def create_db_instance(self, db_kwargs):  # type: ignore[no-untyped-def]
+        database = original(self, db_kwargs)
+        database.performance_insights_enabled = bool(db_kwargs.get("enable_performance_insights", False))
+        database.performance_insights_kms_key_id = db_kwargs.get("performance_insights_kms_key_id")
+        return database
+
+    create_db_instance._awsaudit = True  # type: ignore[attr-defined]
+    RDSBackend.create_db_instance = create_db_instance
+
+
 # Importing moto.ec2 takes about a second: patch when the EC2 app is built (under the dispatcher's lock, before
 # it serves its first request) rather than at startup.
-LAZY_PATCHES = {"ec2": [patch_describe_snapshots_owners, patch_ebs_default_key_manager], "iam": [patch_root_mfa]}
+LAZY_PATCHES = {
+    "ec2": [patch_describe_snapshots_owners, patch_ebs_default_key_manager],
+    "iam": [patch_root_mfa],
+    "rds": [patch_rds_performance_insights],
+}
 
 
 def create_app(service: Any) -> Any:

@@ -145,6 +145,10 @@ resource_kinds! {
     IamRootUser(IamRootUser) = "AWS::IAM::RootUser", service "iam", Global;
     IamPasswordPolicy(IamPasswordPolicy) = "AWS::IAM::AccountPasswordPolicy", service "iam", Global;
     // -- rds --
+    RdsDbInstance(DbInstance) = "AWS::RDS::DBInstance", service "rds", Regional;
+    RdsDbCluster(DbCluster) = "AWS::RDS::DBCluster", service "rds", Regional;
+    RdsDbParameterGroup(DbParameterGroup) = "AWS::RDS::DBParameterGroup", service "rds", Regional;
+    RdsDbClusterParameterGroup(DbClusterParameterGroup) = "AWS::RDS::DBClusterParameterGroup", service "rds", Regional;
     // -- elbv2 --
     Elbv2LoadBalancer(LoadBalancer) = "AWS::ElasticLoadBalancingV2::LoadBalancer", service "elbv2", Regional;
     Elbv2TargetGroup(TargetGroup) = "AWS::ElasticLoadBalancingV2::TargetGroup", service "elbv2", Regional;
