@@ -58,7 +58,7 @@ impl Check for CloudFrontHttpsOnly {
                 ))
             } else {
                 Verdict::Pass(format!(
-                    "all {} cache behaviors require HTTPS or redirect to it",
+                    "every cache behavior ({}) requires HTTPS or redirects to it",
                     1 + distribution.cache_behaviors.len()
                 ))
             };
