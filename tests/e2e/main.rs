@@ -5,6 +5,7 @@ mod cli;
 mod config;
 mod diff;
 mod faults;
+mod global;
 mod golden;
 mod harness;
 mod html;
