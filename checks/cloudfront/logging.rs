@@ -68,10 +68,12 @@ mod tests {
     #[test]
     fn pass_fail_and_unknown() {
         let mut inv = inventory();
-        let logs = CloudFrontLogging { bucket: "logs.s3.amazonaws.com".into(), prefix: "cdn/".into(), ..Default::default() };
+        let logs =
+            CloudFrontLogging { bucket: "logs.s3.amazonaws.com".into(), prefix: "cdn/".into(), ..Default::default() };
         inv.resources.push(resource("logged", distribution(Field::Known(logs))));
         inv.resources.push(resource("silent", distribution(Field::Absent)));
-        inv.resources.push(resource("denied", distribution(Field::Unknown(denied("cloudfront:GetDistributionConfig")))));
+        inv.resources
+            .push(resource("denied", distribution(Field::Unknown(denied("cloudfront:GetDistributionConfig")))));
         let findings = run(&CloudFrontLoggingEnabled, &inv);
         assert_eq!(
             statuses(&findings),

@@ -121,7 +121,8 @@ mod tests {
                 origin("api", "api.example.com", None, None),
             ]),
         ));
-        inv.resources.push(resource("oai", distribution(vec![origin("site", "site.s3.amazonaws.com", None, Some(OAI))])));
+        inv.resources
+            .push(resource("oai", distribution(vec![origin("site", "site.s3.amazonaws.com", None, Some(OAI))])));
         inv.resources.push(resource("open", distribution(vec![origin("site", "site.s3.amazonaws.com", None, None)])));
         // A website endpoint is a custom origin: OAC does not apply.
         inv.resources.push(resource(

@@ -106,10 +106,14 @@ fn lookup(inventory: &Inventory, params: &Params, origin: &CloudFrontOrigin) -> 
     }
     match region {
         // ListBuckets returns every bucket of the account: a complete list of the region settles it.
-        Some(region) => match inventory.listing(ResourceKind::S3Bucket, &region).complete(ResourceKind::S3Bucket, &region) {
-            Ok(()) => Lookup::Missing(format!("{} ({bucket}, not among this account's buckets in {region})", origin.id)),
-            Err(reason) => Lookup::Unknown(reason),
-        },
+        Some(region) => {
+            match inventory.listing(ResourceKind::S3Bucket, &region).complete(ResourceKind::S3Bucket, &region) {
+                Ok(()) => {
+                    Lookup::Missing(format!("{} ({bucket}, not among this account's buckets in {region})", origin.id))
+                }
+                Err(reason) => Lookup::Unknown(reason),
+            }
+        }
         None => {
             for audited in &inventory.regions {
                 if let Err(reason) =
@@ -200,7 +204,8 @@ mod tests {
                 origin("b", "site.s3.amazonaws.com"),
             ]),
         ));
-        inv.resources.push(resource("ghost", distribution(vec![origin("a", &format!("ghost.s3.{REGION}.amazonaws.com"))])));
+        inv.resources
+            .push(resource("ghost", distribution(vec![origin("a", &format!("ghost.s3.{REGION}.amazonaws.com"))])));
         inv.resources.push(resource(
             "custom",
             distribution(vec![CloudFrontOrigin { s3_origin_config: false, ..origin("w", "api.example.com") }]),

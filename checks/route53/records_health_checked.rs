@@ -150,9 +150,9 @@ impl Check for Route53RecordsHealthChecked {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::DynCheck;
     use crate::checks::testing::*;
     use crate::finding::Status;
-    use crate::check::DynCheck;
     use serde_json::json;
 
     fn record(name: &str, routing: RoutingPolicy, health_check: Option<&str>) -> Route53RecordSet {
@@ -235,8 +235,7 @@ mod tests {
         );
 
         // With geolocation judged too, the last zone fails.
-        let findings =
-            run_with(&Route53RecordsHealthChecked, &inv, Some(json!({"routing_policies": ["geolocation"]})));
+        let findings = run_with(&Route53RecordsHealthChecked, &inv, Some(json!({"routing_policies": ["geolocation"]})));
         assert!(statuses(&findings).contains(&("simple".into(), Status::Fail)));
     }
 

@@ -56,10 +56,16 @@ async fn distribution(scope: &Scope, cf: &Client, summary: DistributionSummary) 
             }
         }
     });
-    let tags = scope.fetch("ListTagsForResource", id, &[], cf.list_tags_for_resource().resource(summary.arn()).send(), |out| {
-        let pairs = out.tags().map(|t| t.items()).unwrap_or_default();
-        Field::Known(scope::tags(pairs.iter().map(|t| (Some(t.key()), t.value()))))
-    });
+    let tags = scope.fetch(
+        "ListTagsForResource",
+        id,
+        &[],
+        cf.list_tags_for_resource().resource(summary.arn()).send(),
+        |out| {
+            let pairs = out.tags().map(|t| t.items()).unwrap_or_default();
+            Field::Known(scope::tags(pairs.iter().map(|t| (Some(t.key()), t.value()))))
+        },
+    );
     let (logging, tags) = tokio::join!(logging, tags);
 
     let default_cache_behavior = summary
@@ -107,5 +113,23 @@ fn origin(o: &Origin) -> CloudFrontOrigin {
         // An origin with OAC (or no access restriction) carries an empty identity.
         origin_access_identity: o.s3_origin_config().and_then(|c| non_empty(c.origin_access_identity())),
         origin_access_control_id: o.origin_access_control_id().and_then(non_empty),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_cloudfront::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
+
+    /// The collector builds its client for the home region, whatever it is: the SDK's rules send every region
+    /// to the one global endpoint, signed for us-east-1.
+    #[tokio::test]
+    async fn any_home_region_reaches_the_global_endpoint_signed_for_us_east_1() {
+        for region in ["us-east-1", "eu-west-1", "ap-southeast-2"] {
+            let params = Params::builder().region(region).build().unwrap_or_else(|e| panic!("{e}"));
+            let endpoint = DefaultResolver::new().resolve_endpoint(&params).await.unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(endpoint.url(), "https://cloudfront.amazonaws.com", "{region}");
+            let text = format!("{:?}", endpoint.properties().get("authSchemes"));
+            assert!(text.contains("\"us-east-1\""), "{region}: {text}");
+        }
     }
 }

@@ -204,3 +204,82 @@ async fn tags(scope: &Scope, r53: &Client, kind: TagResourceType, id: &str) -> F
         )
         .await
 }
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_route53::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
+
+    /// The signing region and URL the SDK's endpoint rules give a client built for `region`.
+    async fn resolve(region: &str) -> (String, Option<String>) {
+        let params = Params::builder().region(region).build().unwrap_or_else(|e| panic!("{e}"));
+        let endpoint = DefaultResolver::new().resolve_endpoint(&params).await.unwrap_or_else(|e| panic!("{e}"));
+        let signing = endpoint.properties().get("authSchemes").and_then(|schemes| match schemes {
+            aws_smithy_types::Document::Array(schemes) => schemes.iter().find_map(|s| match s {
+                aws_smithy_types::Document::Object(scheme) => match scheme.get("signingRegion") {
+                    Some(aws_smithy_types::Document::String(region)) => Some(region.clone()),
+                    _ => None,
+                },
+                _ => None,
+            }),
+            _ => None,
+        });
+        (endpoint.url().to_string(), signing)
+    }
+
+    /// The collector builds its client for the home region, whatever it is: the SDK's rules send every region
+    /// of a partition to the one global endpoint, signed for that partition's global region.
+    #[tokio::test]
+    async fn any_home_region_reaches_the_global_endpoint_signed_for_us_east_1() {
+        for region in ["us-east-1", "eu-west-1", "ap-southeast-2"] {
+            assert_eq!(
+                resolve(region).await,
+                ("https://route53.amazonaws.com".to_string(), Some("us-east-1".to_string())),
+                "{region}"
+            );
+        }
+        assert_eq!(resolve("cn-north-1").await.1.as_deref(), Some("cn-northwest-1"));
+    }
+
+    #[test]
+    fn routing_policy_is_read_from_the_record_settings() {
+        use super::{RoutingPolicy, record_set};
+        use aws_sdk_route53::types::{
+            AliasTarget, GeoLocation, ResourceRecord, ResourceRecordSet, ResourceRecordSetFailover, RrType,
+        };
+        let base = || ResourceRecordSet::builder().name("www.example.com.").r#type(RrType::A);
+        let built = |b: aws_sdk_route53::types::builders::ResourceRecordSetBuilder| {
+            record_set(&b.build().unwrap_or_else(|e| panic!("{e}")))
+        };
+        let cases = [
+            (base().failover(ResourceRecordSetFailover::Primary).set_identifier("p"), RoutingPolicy::Failover),
+            (base().weight(10).set_identifier("w"), RoutingPolicy::Weighted),
+            (base().geo_location(GeoLocation::builder().continent_code("EU").build()), RoutingPolicy::Geolocation),
+            (base().multi_value_answer(true).set_identifier("m"), RoutingPolicy::Multivalue),
+            (base().multi_value_answer(false), RoutingPolicy::Simple),
+            (base(), RoutingPolicy::Simple),
+        ];
+        for (builder, expected) in cases {
+            assert_eq!(built(builder).routing, expected);
+        }
+        let plain = built(
+            base()
+                .ttl(60)
+                .resource_records(
+                    ResourceRecord::builder().value("192.0.2.1").build().unwrap_or_else(|e| panic!("{e}")),
+                )
+                .health_check_id(""),
+        );
+        assert_eq!((plain.values, plain.health_check_id, plain.ttl), (vec!["192.0.2.1".to_string()], None, Some(60)));
+        let alias = built(
+            base().alias_target(
+                AliasTarget::builder()
+                    .dns_name("d1.cloudfront.net")
+                    .hosted_zone_id("Z2FDTNDATAQYW2")
+                    .evaluate_target_health(true)
+                    .build()
+                    .unwrap_or_else(|e| panic!("{e}")),
+            ),
+        );
+        assert!(alias.alias.is_some_and(|a| a.evaluate_target_health && a.dns_name == "d1.cloudfront.net"));
+    }
+}

@@ -36,8 +36,7 @@ fn denied_route53_and_cloudfront_calls_make_exactly_their_findings_unknown() {
     // Global services are read once, through the home region.
     let requests = moto.requests();
     for service in ["route53", "cloudfront"] {
-        let regions: Vec<&str> =
-            requests.iter().filter(|(s, _, _)| s == service).map(|(_, r, _)| r.as_str()).collect();
+        let regions: Vec<&str> = requests.iter().filter(|(s, _, _)| s == service).map(|(_, r, _)| r.as_str()).collect();
         assert!(!regions.is_empty() && regions.iter().all(|r| *r == HOME), "{service}: {regions:?}");
     }
     // REST operations are logged as `METHOD /path`; take the per-resource ones from the first run.
