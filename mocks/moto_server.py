@@ -227,6 +227,28 @@ def patch_rds_performance_insights() -> None:
 
     create_db_instance._awsaudit = True  # type: ignore[attr-defined]
     RDSBackend.create_db_instance = create_db_instance
+# CloudFront origins (moto 5.2.x drops `S3OriginConfig` and `OriginAccessControlId` from every answer)
+#
+# moto reads both when a distribution is created but never returns them, so no distribution can show an origin
+# access control or identity. AWS returns them in ListDistributions and GetDistributionConfig; this keeps them.
+# ---------------------------------------------------------------------------------------------------------------
+def patch_cloudfront_origin_access() -> None:
+    from moto.cloudfront.models import Origin
+
+    original = Origin.__dict__.get("__init__")
+    if original is None:
+        die(f"moto {moto.__version__}: cloudfront Origin.__init__ is gone; update the origin access patch")
+    if getattr(original, "_awsaudit", False):
+        return
+
+    def __init__(self, origin):  # type: ignore[no-untyped-def]
+        original(self, origin)
+        if "S3OriginConfig" in origin:
+            self.s3_origin_config = {"OriginAccessIdentity": origin["S3OriginConfig"].get("OriginAccessIdentity", "")}
+        self.origin_access_control_id = origin.get("OriginAccessControlId", "")
+
+    __init__._awsaudit = True  # type: ignore[attr-defined]
+    Origin.__init__ = __init__
 
 
 # Importing moto.ec2 takes about a second: patch when the EC2 app is built (under the dispatcher's lock, before
@@ -235,6 +257,7 @@ LAZY_PATCHES = {
     "ec2": [patch_describe_snapshots_owners, patch_ebs_default_key_manager],
     "iam": [patch_root_mfa],
     "rds": [patch_rds_performance_insights],
+    "cloudfront": [patch_cloudfront_origin_access],
 }
 
 

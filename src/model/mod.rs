@@ -161,7 +161,10 @@ resource_kinds! {
     LogsMetricFilter(MetricFilter) = "AWS::Logs::MetricFilter", service "logs", Regional;
     CloudWatchAlarm(Alarm) = "AWS::CloudWatch::Alarm", service "cloudwatch", Regional;
     // -- route53 --
+    Route53HostedZone(Route53HostedZone) = "AWS::Route53::HostedZone", service "route53", Global;
+    Route53HealthCheck(Route53HealthCheck) = "AWS::Route53::HealthCheck", service "route53", Global;
     // -- cloudfront --
+    CloudFrontDistribution(CloudFrontDistribution) = "AWS::CloudFront::Distribution", service "cloudfront", Global;
 }
 
 /// The services awsaudit can collect, in `--services` spelling.

@@ -7,6 +7,7 @@ mod config;
 mod diff;
 mod elbv2;
 mod faults;
+mod global;
 mod golden;
 mod harness;
 mod html;
