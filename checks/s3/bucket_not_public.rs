@@ -1,6 +1,4 @@
 use super::super::prelude::*;
-use crate::model::policy::{Principal, Statement};
-use serde_json::Value;
 
 check! {
     /// ## What it does
@@ -10,8 +8,9 @@ check! {
     /// - a bucket policy that AWS evaluates as public (`GetBucketPolicyStatus`), unless `RestrictPublicBuckets` is
     ///   on. When AWS's evaluation could not be read, the policy is read here instead: an `Allow` statement for
     ///   everyone (`"Principal": "*"`) is public unless a condition pins the caller or the network
-    ///   (`aws:SourceArn`, `aws:SourceAccount`, `aws:SourceVpc`, `aws:SourceVpce`, `aws:SourceIp`,
-    ///   `aws:PrincipalOrgID`, `aws:PrincipalAccount`, `aws:userid`, `aws:PrincipalArn`) with a positive operator
+    ///   (`aws:SourceArn`, `aws:SourceAccount`, `aws:SourceOwner`, `aws:SourceVpc`, `aws:SourceVpce`,
+    ///   `aws:SourceIp`, `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, `aws:PrincipalAccount`, `aws:userid`,
+    ///   `aws:PrincipalArn`) with a positive operator
     ///   (not `…Not…`, `…IfExists`, `ForAllValues:` or `Null`) and no wildcard value.
     ///
     /// Block Public Access settings count whether they are set on the bucket or on the account.
@@ -48,19 +47,6 @@ check! {
         compliance: &[fsbp("S3.2"), fsbp("S3.3")],
     }
 }
-
-/// Condition keys that tie an `Allow` for everyone to known callers or networks.
-const RESTRICTING_KEYS: &[&str] = &[
-    "aws:SourceArn",
-    "aws:SourceAccount",
-    "aws:SourceVpc",
-    "aws:SourceVpce",
-    "aws:SourceIp",
-    "aws:PrincipalOrgID",
-    "aws:PrincipalAccount",
-    "aws:userid",
-    "aws:PrincipalArn",
-];
 
 /// The account-level Block Public Access of the bucket's account; a complete listing without the pseudo-resource
 /// means none is configured.
@@ -127,37 +113,6 @@ fn public_grants(bucket: &S3Bucket) -> Result<Vec<String>, UnknownReason> {
     }
 }
 
-fn is_wildcard(value: &Value) -> bool {
-    match value {
-        Value::String(s) => matches!(s.as_str(), "*" | "0.0.0.0/0" | "::/0"),
-        Value::Array(items) => items.iter().any(is_wildcard),
-        _ => false,
-    }
-}
-
-/// Whether the condition limits the statement to known callers or networks. Negated and `IfExists` operators
-/// match requests that lack the key (anonymous ones included), so they do not restrict.
-fn restricts(condition: Option<&Value>) -> bool {
-    let Some(operators) = condition.and_then(Value::as_object) else {
-        return false;
-    };
-    operators.iter().any(|(operator, keys)| {
-        let op = operator.to_ascii_lowercase();
-        let positive =
-            !op.contains("not") && !op.ends_with("ifexists") && !op.starts_with("forallvalues:") && op != "null";
-        positive
-            && keys.as_object().is_some_and(|keys| {
-                keys.iter().any(|(key, value)| {
-                    RESTRICTING_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key)) && !is_wildcard(value)
-                })
-            })
-    })
-}
-
-fn public_statement(st: &Statement<'_>) -> bool {
-    st.allow && st.principal == Principal::Everyone && !restricts(st.condition)
-}
-
 fn public_policy(bucket: &S3Bucket) -> Result<Vec<String>, UnknownReason> {
     // AWS's own evaluation knows every condition key; read the document only when it is not available.
     if let Ok(Some(public)) = bucket.policy_is_public.known() {
@@ -167,7 +122,7 @@ fn public_policy(bucket: &S3Bucket) -> Result<Vec<String>, UnknownReason> {
         Ok(Some(policy)) => Ok(policy
             .statements()
             .iter()
-            .filter(|st| public_statement(st))
+            .filter(|st| st.allows_public(&[]))
             .map(|st| match st.sid {
                 Some(sid) => format!("policy statement {sid:?} allows everyone {}", st.actions.join(", ")),
                 None => format!("a policy statement allows everyone {}", st.actions.join(", ")),
@@ -220,7 +175,7 @@ mod tests {
     use super::*;
     use crate::checks::testing::*;
     use crate::finding::Status;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     const ALL_ON: PublicAccessBlock = PublicAccessBlock {
         block_public_acls: true,

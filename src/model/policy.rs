@@ -77,6 +77,58 @@ impl Statement<'_> {
     pub fn all_resources(&self) -> bool {
         self.not_resources.is_empty() && self.resources.contains(&"*")
     }
+
+    /// True when the statement allows everyone (`"Principal": "*"` or `{"AWS": "*"}`) and no condition pins the
+    /// caller or the network to fixed values (see [`restricts_callers`]). `extra_keys` are service-specific
+    /// condition keys that restrict callers too (`kms:CallerAccount`).
+    pub fn allows_public(&self, extra_keys: &[&str]) -> bool {
+        self.allow && self.principal == Principal::Everyone && !restricts_callers(self.condition, extra_keys)
+    }
+}
+
+/// Global condition keys that tie an `Allow` for everyone to known callers or networks.
+pub const RESTRICTING_KEYS: &[&str] = &[
+    "aws:SourceArn",
+    "aws:SourceAccount",
+    "aws:SourceOwner",
+    "aws:SourceVpc",
+    "aws:SourceVpce",
+    "aws:SourceIp",
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+    "aws:PrincipalAccount",
+    "aws:userid",
+    "aws:PrincipalArn",
+];
+
+fn is_wildcard(value: &Value) -> bool {
+    match value {
+        Value::String(s) => matches!(s.as_str(), "*" | "0.0.0.0/0" | "::/0"),
+        Value::Array(items) => items.iter().any(is_wildcard),
+        _ => false,
+    }
+}
+
+/// Whether the condition limits a statement to known callers or networks: a [`RESTRICTING_KEYS`] (or
+/// `extra_keys`) key with a positive operator and no wildcard value. Negated and `IfExists` operators match
+/// requests that lack the key (anonymous ones included), `ForAllValues:` matches an empty set and `Null` tests
+/// presence only, so none of them restricts.
+pub fn restricts_callers(condition: Option<&Value>, extra_keys: &[&str]) -> bool {
+    let Some(operators) = condition.and_then(Value::as_object) else {
+        return false;
+    };
+    operators.iter().any(|(operator, keys)| {
+        let op = operator.to_ascii_lowercase();
+        let positive =
+            !op.contains("not") && !op.ends_with("ifexists") && !op.starts_with("forallvalues:") && op != "null";
+        positive
+            && keys.as_object().is_some_and(|keys| {
+                keys.iter().any(|(key, value)| {
+                    RESTRICTING_KEYS.iter().chain(extra_keys).any(|k| k.eq_ignore_ascii_case(key))
+                        && !is_wildcard(value)
+                })
+            })
+    })
 }
 
 fn principal(value: Option<&Value>) -> Principal<'_> {
@@ -171,6 +223,28 @@ mod tests {
         let st = doc.statements();
         assert!(st[0].covers_action("s3:GetObject"));
         assert!(!st[0].covers_action("iam:CreateUser"));
+    }
+
+    #[test]
+    fn public_statements_and_restricting_conditions() {
+        let doc = PolicyDocument(json!({"Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt"},
+            {"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt",
+             "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-123"}}},
+            {"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt",
+             "Condition": {"StringEquals": {"kms:CallerAccount": "111122223333"}}},
+            {"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt",
+             "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-123"}}},
+            {"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt",
+             "Condition": {"StringLike": {"aws:PrincipalAccount": "*"}}},
+            {"Effect": "Deny", "Principal": "*", "Action": "kms:Decrypt"},
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"}, "Action": "kms:*"}
+        ]}));
+        let st = doc.statements();
+        let public: Vec<bool> = st.iter().map(|s| s.allows_public(&[])).collect();
+        assert_eq!(public, [true, false, true, true, true, false, false]);
+        // A service-specific key restricts only where the caller names it.
+        assert!(!st[2].allows_public(&["kms:CallerAccount"]));
     }
 
     #[test]
