@@ -64,7 +64,30 @@ class Account:
                 )["InternetGateways"]:
                     ec2.detach_internet_gateway(InternetGatewayId=igw["InternetGatewayId"], VpcId=vpc_id)
                     ec2.delete_internet_gateway(InternetGatewayId=igw["InternetGatewayId"])
+                # moto: the default VPC's network ACL stays listed after the VPC is deleted (AWS deletes it with
+                # the VPC) and cannot be deleted itself; close it like a live one.
+                self.deny_admin_ports(ec2, vpc_id)
                 ec2.delete_vpc(VpcId=vpc_id)
+
+    def complete_default_vpcs(self):
+        """moto: default VPCs come without the internet gateway and the 0.0.0.0/0 route AWS gives them, which would
+        make their subnets look private; add both."""
+        for region in REGIONS:
+            ec2 = self.client("ec2", region)
+            for vpc in ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]:
+                igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+                ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc["VpcId"])
+                main = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}, {
+                    "Name": "association.main", "Values": ["true"]}])["RouteTables"][0]["RouteTableId"]
+                ec2.create_route(RouteTableId=main, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+
+    def deny_admin_ports(self, ec2, vpc_id):
+        """The default network ACL allows everything; deny SSH and RDP from anywhere ahead of that."""
+        acl = ec2.describe_network_acls(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["NetworkAcls"][0]
+        for number, port in ((10, 22), (11, 3389)):
+            ec2.create_network_acl_entry(
+                NetworkAclId=acl["NetworkAclId"], RuleNumber=number, Protocol="6", RuleAction="deny",
+                Egress=False, CidrBlock="0.0.0.0/0", PortRange={"From": port, "To": port})
 
     def close_default_security_group(self, ec2, vpc_id):
         sg = ec2.describe_security_groups(
@@ -224,6 +247,8 @@ class Account:
         keys = {r: self.kms_key(r, f"data-{r}", rotate=True) for r in REGIONS}
         buckets = [(f"compliant-logs-{r}", r, f"compliant-logs-{r}") for r in REGIONS]
         buckets.append(("compliant-data", OTHER, f"compliant-logs-{OTHER}"))
+        # The data bucket replicates to a versioned bucket in the home region.
+        buckets.append(("compliant-data-replica", HOME, f"compliant-logs-{HOME}"))
         # moto: PutBucketLogging fails once the target bucket has a policy with `"Principal": "*"`, so every
         # bucket's logging is set up before any policy.
         for name, region, target in buckets:
@@ -232,6 +257,10 @@ class Account:
             self.enable_logging(self.client("s3", region), name, target)
         for name, region, _ in buckets:
             self.harden_bucket(self.client("s3", region), name, keys[region]["Arn"])
+        self.replicate("compliant-data", OTHER, ["compliant-data-replica"])
+        # Instances get a role through an instance profile.
+        iam.create_instance_profile(InstanceProfileName="app", Tags=tag_list(TAGS))
+        iam.add_role_to_instance_profile(InstanceProfileName="app", RoleName="app")
 
         # The home region records with the service-linked role, the other with a role using AWS_ConfigRole.
         config_role = self.config_role(
@@ -269,6 +298,21 @@ class Account:
             args["LaunchConfigurationName"] = "legacy-app"
         asg.create_auto_scaling_group(**args)
 
+    def replicate(self, source, region, destinations):
+        """Replication from `source` to each destination bucket name, one rule each, through a tagged role."""
+        iam = self.client("iam")
+        try:
+            iam.create_role(RoleName="s3-replication", Tags=tag_list(TAGS), AssumeRolePolicyDocument=json.dumps({
+                "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {
+                    "Service": "s3.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
+        except iam.exceptions.EntityAlreadyExistsException:
+            pass
+        rules = [{"ID": f"to-{dest}", "Status": "Enabled", "Priority": i + 1, "Filter": {"Prefix": ""},
+                  "DeleteMarkerReplication": {"Status": "Disabled"}, "Destination": {"Bucket": f"arn:aws:s3:::{dest}"}}
+                 for i, dest in enumerate(destinations)]
+        self.client("s3", region).put_bucket_replication(Bucket=source, ReplicationConfiguration={
+            "Role": f"arn:aws:iam::{ACCOUNT}:role/s3-replication", "Rules": rules})
+
     def harden_bucket(self, s3, name, key_arn):
         s3.put_bucket_encryption(
             Bucket=name,
@@ -295,9 +339,11 @@ class Account:
             "NoncurrentVersionExpiration": {"NoncurrentDays": 90}}]})
         s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": tag_list(TAGS)})
 
-    def network(self, ec2, region, compliant, logs_bucket):
-        """A VPC with subnets in two AZs, a bastion security group and an app instance launched from a launch
-        template. Returns the ids the misconfigured scenario breaks further."""
+    def network(self, ec2, region, compliant, logs_bucket, azs=("a", "b")):
+        """A VPC with subnets in two AZs (`azs`), a bastion security group and an app instance launched from a
+        launch template. The compliant network adds public subnets with a NAT gateway per AZ, one private route
+        table per AZ, a network ACL denying SSH/RDP from anywhere and scoped egress. Returns the ids the
+        misconfigured scenario breaks further."""
         vpc = ec2.create_vpc(
             CidrBlock="10.0.0.0/16",
             TagSpecifications=[{"ResourceType": "vpc", "Tags": tag_list({**TAGS, "Name": "main"})}],
@@ -309,10 +355,10 @@ class Account:
                                  LogDestinationType="s3", LogDestination=f"arn:aws:s3:::{logs_bucket}")
             self.close_default_security_group(ec2, vpc)
         subnets = []
-        for i, az in enumerate(("a", "b")):
+        for i, (az, name) in enumerate(zip(azs, ("a", "b"))):
             subnet = ec2.create_subnet(
                 VpcId=vpc, CidrBlock=f"10.0.{i + 1}.0/24", AvailabilityZone=f"{region}{az}",
-                TagSpecifications=[{"ResourceType": "subnet", "Tags": tag_list({**TAGS, "Name": f"app-{az}"})}],
+                TagSpecifications=[{"ResourceType": "subnet", "Tags": tag_list({**TAGS, "Name": f"app-{name}"})}],
             )["Subnet"]["SubnetId"]
             # moto: the first subnet of an AZ becomes "default for AZ" and maps public IPs, whatever its VPC.
             ec2.modify_subnet_attribute(SubnetId=subnet, MapPublicIpOnLaunch={"Value": False})
@@ -323,25 +369,41 @@ class Account:
         )["GroupId"]
         ec2.authorize_security_group_ingress(GroupId=bastion_sg, IpPermissions=[
             {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.1.0/24"}]}])
+        if compliant:
+            self.private_egress(ec2, vpc, subnets, region)
+            # Outbound HTTPS only, instead of the all-traffic rule every new group gets.
+            ec2.revoke_security_group_egress(GroupId=bastion_sg, IpPermissions=[
+                {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+            ec2.authorize_security_group_egress(GroupId=bastion_sg, IpPermissions=[
+                {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+            self.deny_admin_ports(ec2, vpc)
         tokens = "required" if compliant else "optional"
+        volume_type = "gp3" if compliant else "gp2"
         template = ec2.create_launch_template(
             LaunchTemplateName="app",
             LaunchTemplateData={
                 "ImageId": self.image_id(ec2),
                 "InstanceType": "t3.micro",
                 "MetadataOptions": {"HttpTokens": tokens, "HttpEndpoint": "enabled"},
-                "BlockDeviceMappings": [{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8, "Encrypted": compliant}}],
+                "BlockDeviceMappings": [{"DeviceName": "/dev/xvda", "Ebs": {
+                    "VolumeSize": 8, "Encrypted": compliant, "VolumeType": volume_type}}],
             },
             TagSpecifications=[{"ResourceType": "launch-template", "Tags": tag_list(TAGS)}],
         )["LaunchTemplate"]["LaunchTemplateId"]
         # moto: instances launched with NetworkInterfaces lose their groups; use SubnetId + SecurityGroupIds.
+        extra = {}
+        if compliant:
+            # moto: the template's instance profile is not applied to the instance; name it at launch.
+            extra = {"IamInstanceProfile": {"Name": "app"}, "Monitoring": {"Enabled": True}}
         instance = ec2.run_instances(
             LaunchTemplate={"LaunchTemplateId": template}, MinCount=1, MaxCount=1,
             SubnetId=subnets[1], SecurityGroupIds=[bastion_sg],
             # moto: without explicit mappings it adds an unencrypted /dev/sda1 root volume besides the template's.
-            BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8, "Encrypted": compliant}}],
+            BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {
+                "VolumeSize": 8, "Encrypted": compliant, "VolumeType": volume_type}}],
             MetadataOptions={"HttpTokens": tokens, "HttpEndpoint": "enabled"},
             TagSpecifications=[{"ResourceType": "instance", "Tags": tag_list({**TAGS, "Name": "app"})}],
+            **extra,
         )["Instances"][0]["InstanceId"]
         # Tag what the instance launch created (its root volume) like everything else.
         volumes = ec2.describe_volumes(Filters=[{"Name": "attachment.instance-id", "Values": [instance]}])["Volumes"]
@@ -349,8 +411,34 @@ class Account:
             ec2.create_tags(Resources=[v["VolumeId"] for v in volumes], Tags=tag_list({**TAGS, "Name": "app-disk"}))
         return vpc, subnets, bastion_sg, template, instance
 
+    def private_egress(self, ec2, vpc, private_subnets, region):
+        """An internet gateway, a public subnet and NAT gateway per AZ, and one route table per private subnet
+        sending its default route to the NAT gateway of its own AZ."""
+        def tags(resource_type, name):
+            return [{"ResourceType": resource_type, "Tags": tag_list({**TAGS, "Name": name})}]
+
+        igw = ec2.create_internet_gateway(TagSpecifications=tags("internet-gateway", "main"))["InternetGateway"]
+        ec2.attach_internet_gateway(InternetGatewayId=igw["InternetGatewayId"], VpcId=vpc)
+        public_rt = ec2.create_route_table(VpcId=vpc, TagSpecifications=tags("route-table", "public"))
+        public_rt = public_rt["RouteTable"]["RouteTableId"]
+        ec2.create_route(RouteTableId=public_rt, DestinationCidrBlock="0.0.0.0/0",
+                         GatewayId=igw["InternetGatewayId"])
+        for i, (az, private) in enumerate(zip(("a", "b"), private_subnets)):
+            public = ec2.create_subnet(
+                VpcId=vpc, CidrBlock=f"10.0.{11 + i}.0/24", AvailabilityZone=f"{region}{az}",
+                TagSpecifications=tags("subnet", f"public-{az}"))["Subnet"]["SubnetId"]
+            ec2.associate_route_table(RouteTableId=public_rt, SubnetId=public)
+            eip = ec2.allocate_address(Domain="vpc")["AllocationId"]
+            nat = ec2.create_nat_gateway(SubnetId=public, AllocationId=eip,
+                                         TagSpecifications=tags("natgateway", f"nat-{az}"))["NatGateway"]
+            rt = ec2.create_route_table(VpcId=vpc, TagSpecifications=tags("route-table", f"private-{az}"))
+            rt = rt["RouteTable"]["RouteTableId"]
+            ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat["NatGatewayId"])
+            ec2.associate_route_table(RouteTableId=rt, SubnetId=private)
+
     def misconfigured(self):
         """Everything the catalogue warns about, spread over both regions."""
+        self.complete_default_vpcs()
         iam = self.client("iam")
         iam.update_account_password_policy(MinimumPasswordLength=8, PasswordReusePrevention=3)
         iam.create_policy(
@@ -383,7 +471,14 @@ class Account:
 
         # A key without rotation in the home region, a rotated one in the other.
         home_key = self.kms_key(HOME, "legacy", rotate=False, tags={"Project": "shop"})
-        self.kms_key(OTHER, "orders", rotate=True)
+        orders_key = self.kms_key(OTHER, "orders", rotate=True)
+        # A key policy that lets every AWS account use the key.
+        self.client("kms", OTHER).put_key_policy(KeyId=orders_key["KeyId"], PolicyName="default", Policy=json.dumps({
+            "Version": "2012-10-17", "Statement": [
+                {"Sid": "Admin", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+                 "Action": "kms:*", "Resource": "*"},
+                {"Sid": "Anyone", "Effect": "Allow", "Principal": {"AWS": "*"},
+                 "Action": ["kms:Decrypt", "kms:DescribeKey"], "Resource": "*"}]}))
 
         # us-east-1: a public website bucket; eu-west-1: an unencrypted, unversioned data bucket and logs.
         s3 = self.bucket("public-site", HOME)
@@ -405,11 +500,15 @@ class Account:
             {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": home_key["Arn"]}}]})
         s3.put_bucket_tagging(Bucket="orders-data", Tagging={"TagSet": tag_list({"Environment": "prod"})})
         self.enable_logging(s3, "orders-data", "orders-data")
+        # moto: accepts replication to a bucket that does not exist or is unversioned (AWS refuses both when the
+        # rule is written; both happen later, when the destination is deleted or its versioning suspended).
+        self.replicate("trail-logs", HOME, ["deleted-replica", "orders-data", "public-site"])
 
         for region in REGIONS:
             ec2 = self.client("ec2", region)
+            # eu-west-1's subnets all sit in one AZ.
             vpc, subnets, bastion_sg, template, instance = self.network(
-                ec2, region, compliant=False, logs_bucket="trail-logs")
+                ec2, region, compliant=False, logs_bucket="trail-logs", azs=("a", "b") if region == HOME else ("a", "a"))
             if region == HOME:
                 # SSH from the whole VPC, not just the bastion subnet; RDP from anywhere.
                 wide = ec2.create_security_group(GroupName="ops", Description="too open", VpcId=vpc)["GroupId"]
@@ -423,6 +522,19 @@ class Account:
                     TagSpecifications=[{"ResourceType": "subnet", "Tags": [{"Key": "Name", "Value": "public"}]}],
                 )["Subnet"]["SubnetId"]
                 ec2.modify_subnet_attribute(SubnetId=public_subnet, MapPublicIpOnLaunch={"Value": True})
+                # The public subnet routes to an internet gateway; its one NAT gateway (AZ a) is the default route
+                # of the main table, which both private subnets (AZ a and b) use implicitly.
+                igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+                ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+                public_rt = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+                ec2.create_route(RouteTableId=public_rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+                ec2.associate_route_table(RouteTableId=public_rt, SubnetId=public_subnet)
+                nat = ec2.create_nat_gateway(SubnetId=public_subnet, AllocationId=ec2.allocate_address(
+                    Domain="vpc")["AllocationId"], TagSpecifications=[{"ResourceType": "natgateway", "Tags": tag_list(
+                        {**TAGS, "Name": "shared-nat"})}])["NatGateway"]["NatGatewayId"]
+                main_rt = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}, {
+                    "Name": "association.main", "Values": ["true"]}])["RouteTables"][0]["RouteTableId"]
+                ec2.create_route(RouteTableId=main_rt, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat)
                 web = ec2.run_instances(
                     ImageId=self.image_id(ec2), InstanceType="t3.micro", MinCount=1, MaxCount=1,
                     SubnetId=public_subnet, SecurityGroupIds=[wide],

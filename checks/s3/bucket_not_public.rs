@@ -9,9 +9,9 @@ check! {
     ///   on. When AWS's evaluation could not be read, the policy is read here instead: an `Allow` statement for
     ///   everyone (`"Principal": "*"`) is public unless a condition pins the caller or the network
     ///   (`aws:SourceArn`, `aws:SourceAccount`, `aws:SourceOwner`, `aws:SourceVpc`, `aws:SourceVpce`,
-    ///   `aws:SourceIp`, `aws:PrincipalOrgID`, `aws:PrincipalAccount`, `aws:userid`, `aws:PrincipalArn`) with a
-    ///   positive operator (not `…Not…`, `…IfExists`, `ForAllValues:` or `Null`) and a fixed value (no wildcard,
-    ///   pattern or policy variable).
+    ///   `aws:SourceIp`, `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, `aws:PrincipalAccount`, `aws:userid`,
+    ///   `aws:PrincipalArn`) with a positive operator (not `…Not…`, `…IfExists`, `ForAllValues:` or `Null`) and a
+    ///   fixed value (no wildcard, pattern or policy variable).
     ///
     /// Block Public Access settings count whether they are set on the bucket or on the account.
     ///

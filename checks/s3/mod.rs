@@ -7,6 +7,7 @@ pub mod bucket_default_encryption_kms;
 pub mod bucket_lifecycle_configured;
 pub mod bucket_not_public;
 pub mod bucket_public_access_block;
+pub mod bucket_replication_valid;
 pub mod bucket_secure_transport_policy;
 pub mod bucket_versioning_enabled;
 
@@ -20,4 +21,5 @@ pub static CHECKS: &[&dyn DynCheck] = &[
     &bucket_not_public::S3BucketNotPublic,
     &bucket_lifecycle_configured::S3BucketLifecycleConfigured,
     &bucket_acls_disabled::S3BucketAclsDisabled,
+    &bucket_replication_valid::S3BucketReplicationValid,
 ];

@@ -3,8 +3,9 @@
 
 use super::scope::{self, Scope};
 use crate::model::{
-    Acl, Cause, EncryptionRule, Field, Grant, LifecycleRule, LoggingTarget, PolicyDocument, PublicAccessBlock,
-    Replication, ReplicationRule, ResourceKind, S3AccountPublicAccessBlock, S3Bucket, UnknownReason, Versioning,
+    Acl, Cause, EncryptionRule, Field, Grant, LifecycleRule, LoggingTarget, PolicyDocument, Properties,
+    PublicAccessBlock, Replication, ReplicationDestination, ReplicationRule, Resource, ResourceKind,
+    S3AccountPublicAccessBlock, S3Bucket, UnknownReason, Versioning,
 };
 use aws_sdk_s3::Client;
 use futures::stream::{self, StreamExt};
@@ -52,7 +53,7 @@ async fn buckets(scope: &Scope, regions: &[String]) {
     // One pipeline per bucket: its region, then at once its details, so no bucket waits for the others'
     // locations. Clients are built up front, one per audited region.
     let clients: HashMap<String, Client> = regions.iter().map(|r| (r.clone(), scope.session.s3_client(r))).collect();
-    let listed: Vec<Listed> = stream::iter(listed)
+    let collected: Vec<(Listed, Option<Resource>)> = stream::iter(listed)
         .map(|(name, creation_date, region)| {
             let (home, clients) = (&home, &clients);
             async move {
@@ -64,16 +65,23 @@ async fn buckets(scope: &Scope, regions: &[String]) {
                         .map(|out| location_region(out.location_constraint().map(|c| c.as_str()))),
                 };
                 // Buckets outside the audited regions are out of scope.
+                let mut resource = None;
                 if let Some(client) = region.as_ref().ok().and_then(|r| clients.get(r)) {
                     let region = region.as_deref().unwrap_or_default();
-                    bucket(&scope.in_region(region), client, &name, creation_date).await;
+                    resource = bucket(&scope.in_region(region), client, &name, creation_date).await;
                 }
-                Listed { name, region }
+                (Listed { name, region }, resource)
             }
         })
         .buffer_unordered(BUCKET_CONCURRENCY)
         .collect()
         .await;
+    let (listed, resources): (Vec<Listed>, Vec<Option<Resource>>) = collected.into_iter().unzip();
+    let mut resources: Vec<Resource> = resources.into_iter().flatten().collect();
+    resolve_replication_destinations(scope, &home, &listed, &mut resources).await;
+    for resource in resources {
+        scope.add(resource);
+    }
 
     let unplaced: Vec<&str> = listed.iter().filter(|b| b.region.is_err()).map(|b| b.name.as_str()).collect();
     let outcome = if unplaced.is_empty() {
@@ -98,7 +106,12 @@ fn location_region(constraint: Option<&str>) -> String {
     }
 }
 
-async fn bucket(scope: &Scope, s3: &Client, name: &str, creation_date: Option<chrono::DateTime<chrono::Utc>>) {
+async fn bucket(
+    scope: &Scope,
+    s3: &Client,
+    name: &str,
+    creation_date: Option<chrono::DateTime<chrono::Utc>>,
+) -> Option<Resource> {
     let (
         encryption,
         versioning,
@@ -246,6 +259,8 @@ async fn bucket(scope: &Scope, s3: &Client, name: &str, creation_date: Option<ch
                                 enabled: r.status().as_str() == "Enabled",
                                 destination_bucket: r.destination().map(|d| d.bucket().to_string()).unwrap_or_default(),
                                 destination_account: r.destination().and_then(|d| d.account()).map(String::from),
+                                // Resolved once every bucket is listed.
+                                destination: Field::Unknown(UnknownReason::not_collected("replication destination")),
                             })
                             .collect(),
                     })
@@ -265,7 +280,7 @@ async fn bucket(scope: &Scope, s3: &Client, name: &str, creation_date: Option<ch
     if [encryption.is_gone(), versioning.is_gone(), acl.is_gone(), tags.is_gone()].iter().all(|gone| *gone) {
         // Deleted between ListBuckets and now: nothing to audit.
         tracing::debug!(bucket = name, "bucket disappeared during collection");
-        return;
+        return None;
     }
 
     let properties = S3Bucket {
@@ -282,7 +297,59 @@ async fn bucket(scope: &Scope, s3: &Client, name: &str, creation_date: Option<ch
         replication,
     };
     let arn = format!("arn:{}:s3:::{name}", scope.partition);
-    scope.add(scope.resource(name, arn, Some(name.to_string()), tags, properties));
+    Some(scope.resource(name, arn, Some(name.to_string()), tags, properties))
+}
+
+/// Finds where each replication rule's destination bucket is: in the account's own bucket list, or else through
+/// `GetBucketLocation` (one call per outside bucket), which tells a bucket of another account (it answers) from
+/// one that does not exist (`NoSuchBucket`).
+async fn resolve_replication_destinations(scope: &Scope, home: &Client, listed: &[Listed], resources: &mut [Resource]) {
+    let own: HashMap<&str, &Result<String, UnknownReason>> =
+        listed.iter().map(|b| (b.name.as_str(), &b.region)).collect();
+    let mut outside: Vec<String> = resources
+        .iter()
+        .filter_map(|r| match &r.properties {
+            Properties::S3Bucket(b) => b.replication.known().ok().flatten(),
+            _ => None,
+        })
+        .flat_map(|replication| replication.rules.iter().map(|rule| rule.destination_name().to_string()))
+        .filter(|name| !name.is_empty() && !own.contains_key(name.as_str()))
+        .collect();
+    outside.sort();
+    outside.dedup();
+    let located: HashMap<String, Field<String>> = stream::iter(outside)
+        .map(|name| async move {
+            let region = scope
+                .fetch(
+                    "GetBucketLocation",
+                    &name,
+                    &["NoSuchBucket"],
+                    home.get_bucket_location().bucket(&name).send(),
+                    |out| Field::Known(location_region(out.location_constraint().map(|c| c.as_str()))),
+                )
+                .await;
+            (name, region)
+        })
+        .buffer_unordered(BUCKET_CONCURRENCY)
+        .collect()
+        .await;
+    for resource in resources.iter_mut() {
+        let Properties::S3Bucket(bucket) = &mut resource.properties else { continue };
+        let Field::Known(replication) = &mut bucket.replication else { continue };
+        for rule in &mut replication.rules {
+            let name = rule.destination_name();
+            rule.destination = match (own.get(name), located.get(name)) {
+                (Some(Ok(region)), _) => Field::Known(ReplicationDestination { region: region.clone(), owned: true }),
+                (Some(Err(reason)), _) => Field::Unknown(reason.clone()),
+                (None, Some(region)) => region.clone().map(|region| ReplicationDestination { region, owned: false }),
+                (None, None) => Field::Unknown(UnknownReason::new(
+                    Cause::Malformed,
+                    "s3:GetBucketReplication",
+                    format!("the replication rule names no destination bucket ({:?})", rule.destination_bucket),
+                )),
+            };
+        }
+    }
 }
 
 trait Gone {

@@ -81,31 +81,22 @@ impl Statement<'_> {
     /// An `Allow` for everyone (`"Principal": "*"` or `{"AWS": "*"}`) that no condition ties to known callers or
     /// networks: what resource policies (buckets, functions, topics) must not contain.
     pub fn allows_everyone_unrestricted(&self) -> bool {
-        self.allow && self.principal == Principal::Everyone && !self.restricted_by(RESTRICTING_KEYS)
+        self.allows_public(&[])
     }
 
-    /// Whether the condition pins one of `keys` to fixed values. Negated and `IfExists` operators match requests
-    /// that lack the key (anonymous ones included), and wildcards or policy variables match more than one caller,
-    /// so neither restricts.
+    /// Like [`Self::allows_everyone_unrestricted`], with `extra_keys`: service-specific condition keys that
+    /// restrict callers too (`kms:CallerAccount`).
+    pub fn allows_public(&self, extra_keys: &[&str]) -> bool {
+        self.allow && self.principal == Principal::Everyone && !restricts_callers(self.condition, extra_keys)
+    }
+
+    /// Whether the condition pins one of `keys` to fixed values.
     pub fn restricted_by(&self, keys: &[&str]) -> bool {
-        let Some(operators) = self.condition.and_then(Value::as_object) else {
-            return false;
-        };
-        operators.iter().any(|(operator, conditions)| {
-            let op = operator.to_ascii_lowercase();
-            let positive =
-                !op.contains("not") && !op.ends_with("ifexists") && !op.starts_with("forallvalues:") && op != "null";
-            positive
-                && conditions.as_object().is_some_and(|conditions| {
-                    conditions.iter().any(|(key, value)| {
-                        keys.iter().any(|k| k.eq_ignore_ascii_case(key)) && !matches_anything(value)
-                    })
-                })
-        })
+        condition_pins(self.condition, keys)
     }
 }
 
-/// Condition keys that tie an `Allow` for everyone to known callers or networks.
+/// Global condition keys that tie an `Allow` for everyone to known callers or networks.
 pub const RESTRICTING_KEYS: &[&str] = &[
     "aws:SourceArn",
     "aws:SourceAccount",
@@ -114,6 +105,7 @@ pub const RESTRICTING_KEYS: &[&str] = &[
     "aws:SourceVpce",
     "aws:SourceIp",
     "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
     "aws:PrincipalAccount",
     "aws:userid",
     "aws:PrincipalArn",
@@ -127,6 +119,32 @@ fn matches_anything(value: &Value) -> bool {
         Value::Array(items) => items.iter().any(matches_anything),
         _ => false,
     }
+}
+
+/// Whether the condition limits a statement to known callers or networks: a [`RESTRICTING_KEYS`] (or
+/// `extra_keys`) key pinned to fixed values.
+pub fn restricts_callers(condition: Option<&Value>, extra_keys: &[&str]) -> bool {
+    condition_pins(condition, RESTRICTING_KEYS) || condition_pins(condition, extra_keys)
+}
+
+/// Whether the condition pins one of `keys` to fixed values. Negated and `IfExists` operators match requests
+/// that lack the key (anonymous ones included), `ForAllValues:` matches an empty set and `Null` tests presence
+/// only, so none of them restricts; wildcards and policy variables match more than one caller.
+fn condition_pins(condition: Option<&Value>, keys: &[&str]) -> bool {
+    let Some(operators) = condition.and_then(Value::as_object) else {
+        return false;
+    };
+    operators.iter().any(|(operator, conditions)| {
+        let op = operator.to_ascii_lowercase();
+        let positive =
+            !op.contains("not") && !op.ends_with("ifexists") && !op.starts_with("forallvalues:") && op != "null";
+        positive
+            && conditions.as_object().is_some_and(|conditions| {
+                conditions
+                    .iter()
+                    .any(|(key, value)| keys.iter().any(|k| k.eq_ignore_ascii_case(key)) && !matches_anything(value))
+            })
+    })
 }
 
 fn principal(value: Option<&Value>) -> Principal<'_> {
@@ -242,6 +260,28 @@ mod tests {
         ]}));
         let public: Vec<bool> = doc.statements().iter().map(Statement::allows_everyone_unrestricted).collect();
         assert_eq!(public, [true, false, true, true, true, true, false, false]);
+    }
+
+    #[test]
+    fn public_statements_and_restricting_conditions() {
+        let doc = PolicyDocument(json!({"Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt"},
+            {"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt",
+             "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-123"}}},
+            {"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt",
+             "Condition": {"StringEquals": {"kms:CallerAccount": "111122223333"}}},
+            {"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt",
+             "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-123"}}},
+            {"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt",
+             "Condition": {"StringLike": {"aws:PrincipalAccount": "*"}}},
+            {"Effect": "Deny", "Principal": "*", "Action": "kms:Decrypt"},
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"}, "Action": "kms:*"}
+        ]}));
+        let st = doc.statements();
+        let public: Vec<bool> = st.iter().map(|s| s.allows_public(&[])).collect();
+        assert_eq!(public, [true, false, true, true, true, false, false]);
+        // A service-specific key restricts only where the caller names it.
+        assert!(!st[2].allows_public(&["kms:CallerAccount"]));
     }
 
     #[test]

@@ -122,6 +122,27 @@ pub struct ReplicationRule {
     /// `arn:aws:s3:::bucket-name`
     pub destination_bucket: String,
     pub destination_account: Option<String>,
+    /// Where the destination bucket is, resolved by the collector once every bucket is listed: `Absent` when S3
+    /// answers that no such bucket exists, `Unknown` when that could not be found out.
+    #[serde(default)]
+    pub destination: Field<ReplicationDestination>,
+}
+
+impl ReplicationRule {
+    /// The destination bucket's name, from its ARN (`arn:aws:s3:::name`); a bare name is returned as is.
+    pub fn destination_name(&self) -> &str {
+        let arn = self.destination_bucket.as_str();
+        arn.strip_prefix("arn:").and_then(|rest| rest.split(":::").nth(1)).unwrap_or(arn)
+    }
+}
+
+/// A replication destination bucket that exists.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReplicationDestination {
+    pub region: String,
+    /// Whether the audited account owns it (it is in the account's `ListBuckets`); a bucket outside that list
+    /// whose location could still be read belongs to another account.
+    pub owned: bool,
 }
 
 /// `AWS::S3::AccountPublicAccessBlock` (awsaudit pseudo-kind; S3 Control `GetPublicAccessBlock`).
