@@ -14,15 +14,12 @@ import sys
 
 import boto3
 
-from parts import account, cloudwatch, elbv2, lambda_sns, rds, route53_cloudfront
-
-# Each service family builds its own part of both accounts, after the core below (VPCs, buckets, keys exist).
-PARTS = (rds, elbv2, lambda_sns, cloudwatch, route53_cloudfront, account)
-
 HOME, OTHER = "us-east-1", "eu-west-1"
 REGIONS = (HOME, OTHER)
 ACCOUNT = "123456789012"
 TAGS = {"Environment": "prod", "Project": "shop"}
+# The compliant multi-region trail's CloudWatch Logs group (parts/cloudwatch.py adds the CIS filters and alarms).
+TRAIL_LOG_GROUP = "cloudtrail/management"
 
 
 def tag_list(tags, key="Key", value="Value"):
@@ -273,7 +270,7 @@ class Account:
         for region in REGIONS:
             self.auto_scaling_group(region, template="app")
         self.trail("management", f"compliant-logs-{HOME}", multi_region=True, validation=True,
-                   kms_key_id=keys[HOME]["Arn"], log_group=cloudwatch.TRAIL_LOG_GROUP)
+                   kms_key_id=keys[HOME]["Arn"], log_group=TRAIL_LOG_GROUP)
         iam.generate_credential_report()
 
     def enable_logging(self, s3, name, target):
@@ -568,7 +565,11 @@ def main():
     args = parser.parse_args()
     account = Account(args.endpoint)
     getattr(account, args.scenario)()
-    for part in PARTS:
+    # Each service family builds its own part of both accounts, after the core above (VPCs, buckets, keys exist).
+    # Imported here: the parts import this module's helpers, which must be fully defined first.
+    from parts import account as account_part, cloudwatch, elbv2, lambda_sns, rds, route53_cloudfront
+
+    for part in (rds, elbv2, lambda_sns, cloudwatch, route53_cloudfront, account_part):
         getattr(part, args.scenario)(account)
     print(f"scenario {args.scenario} built")
 

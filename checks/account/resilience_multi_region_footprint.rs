@@ -11,7 +11,8 @@ check! {
     /// `Workload`), and flags each workload whose tagged resources all sit in a single region. One finding per
     /// workload (tag value), reported in the `global` region. Every regional resource the audit collected counts
     /// (buckets, VPCs, subnets, instances, volumes, keys, trails, Auto Scaling groups, …); global resources
-    /// (IAM, Route 53, CloudFront) do not, because they say nothing about where the workload runs. Resources
+    /// (IAM, Route 53, CloudFront) do not, because they say nothing about where the workload runs, and neither do
+    /// shared configuration objects whose tags are not read (RDS parameter groups, log metric filters). Resources
     /// without the tag, or with an empty value, belong to no workload.
     ///
     /// Only what was audited is judged: a workload is compared across the audited regions (`--regions`) and the
@@ -99,9 +100,17 @@ impl CheckParams for Params {
     }
 }
 
-/// Regional kinds that cannot carry tags (account settings): a failed list of them hides no workload.
-const UNTAGGED: &[ResourceKind] =
-    &[ResourceKind::ConfigRecorder, ResourceKind::ConfigDeliveryChannel, ResourceKind::Ec2EbsEncryptionByDefault];
+/// Regional kinds that do not place a workload in a region: account settings, which cannot carry tags, and
+/// shared configuration whose tags awsaudit does not read (parameter groups, metric filters). Their unread
+/// tags or failed lists hide no workload.
+const UNTAGGED: &[ResourceKind] = &[
+    ResourceKind::ConfigRecorder,
+    ResourceKind::ConfigDeliveryChannel,
+    ResourceKind::Ec2EbsEncryptionByDefault,
+    ResourceKind::RdsDbParameterGroup,
+    ResourceKind::RdsDbClusterParameterGroup,
+    ResourceKind::LogsMetricFilter,
+];
 
 /// What could hide a workload's resources in a region: unreadable tags, or a resource list that failed.
 struct Gap<'a> {
@@ -135,7 +144,8 @@ impl Check for ResilienceMultiRegionFootprint {
         // Workload (tag value) -> region -> number of tagged resources.
         let mut workloads: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
         let mut unread = Vec::new();
-        for resource in inventory.resources.iter().filter(|r| !r.kind().is_global() && r.region != GLOBAL) {
+        let placed = |r: &&Resource| !r.kind().is_global() && r.region != GLOBAL && !UNTAGGED.contains(&r.kind());
+        for resource in inventory.resources.iter().filter(placed) {
             match resource.tags.known() {
                 Ok(tags) => {
                     let value = tags.and_then(|t| t.get(key)).map(String::as_str).filter(|v| !v.trim().is_empty());

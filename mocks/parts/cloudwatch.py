@@ -6,10 +6,11 @@ the CIS v5.0 monitoring filters (4.1-4.15) and an alarm on each that notifies an
 
 import json
 
+from scenarios import TRAIL_LOG_GROUP
+
 HOME, OTHER = "us-east-1", "eu-west-1"
 ACCOUNT = "123456789012"
 TAGS = {"Environment": "prod", "Project": "shop"}
-TRAIL_LOG_GROUP = "cloudtrail/management"
 
 # CIS v5.0 4.x: (control, metric name, filter pattern). Spellings vary on purpose (quotes, spacing, grouping): the
 # check compares patterns by meaning.

@@ -45,6 +45,11 @@ def compliant(account):
     ec2, vpc, subnets = _network(account)
     elb = account.client("elbv2", HOME)
     group = _security_group(ec2, vpc, "web-lb", TAGS)
+    # The load balancer only talks to its targets inside the VPC: no all-traffic egress to the internet.
+    ec2.revoke_security_group_egress(GroupId=group, IpPermissions=[
+        {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    ec2.authorize_security_group_egress(GroupId=group, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}])
     alb = elb.create_load_balancer(Name="web", Type="application", Scheme="internet-facing",
                                    Subnets=[subnets["app-a"], subnets["app-b"]], SecurityGroups=[group],
                                    Tags=tag_list(TAGS))["LoadBalancers"][0]["LoadBalancerArn"]
