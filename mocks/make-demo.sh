@@ -6,7 +6,8 @@ export AWSAUDIT_VENV="${AWSAUDIT_VENV:-$HOME/.cache/awsaudit/venv}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/awsaudit/target}"
 bash mocks/setup.sh
 python="$AWSAUDIT_VENV/bin/python"
-cargo build --quiet
+# --all-targets: the feature set the tests build, so the compiled AWS SDK in the target folder is reused.
+cargo build --all-targets --quiet
 
 fifo=$(mktemp -u); mkfifo "$fifo"
 "$python" mocks/moto_server.py --port 0 > "$fifo" &
