@@ -2,6 +2,7 @@
 """Benchmarks an awsaudit binary against the misconfigured moto scenario.
 
     ~/.cache/awsaudit/venv/bin/python scripts/bench.py BINARY [--runs 7] [--delay-ms 0] [--concurrency N]
+        [--services s3,ec2,...]
 
 Starts the moto launcher, builds the scenario once, then audits both regions RUNS times under
 `/usr/bin/time -v` and prints the median wall time, the median and maximum peak RSS, and the API calls by
@@ -28,6 +29,9 @@ def main():
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--delay-ms", type=int, default=0)
     ap.add_argument("--concurrency", type=int, default=None)
+    ap.add_argument("--services", default=None,
+                    help="comma-separated services to collect (default: all the checks read); e.g. to compare a "
+                         "run of the original seven services with the full catalogue on the same binary")
     args = ap.parse_args()
 
     server = subprocess.Popen([sys.executable, os.path.join(ROOT, "mocks", "moto_server.py"), "--port", "0"],
@@ -51,6 +55,8 @@ def main():
                        "--output", out.name, "--fail-on", "none", "--quiet"]
                 if args.concurrency:
                     cmd += ["--concurrency", str(args.concurrency)]
+                if args.services:
+                    cmd += ["--services", args.services]
                 done = subprocess.run(cmd, env=env, capture_output=True, text=True)
                 wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", done.stderr)
                 h, m, s = wall.groups()
@@ -60,7 +66,8 @@ def main():
                                 for kind in ("User", "System")))
                 report = json.load(open(out.name))
                 calls = report["summary"]["api_calls_by_service"]
-        print(f"runs={args.runs} delay_ms={args.delay_ms} concurrency={args.concurrency or 'default'}")
+        print(f"runs={args.runs} delay_ms={args.delay_ms} concurrency={args.concurrency or 'default'} "
+              f"services={args.services or 'all'}")
         print(f"wall: median {statistics.median(walls):.3f} s (min {min(walls):.3f}, max {max(walls):.3f})")
         print(f"CPU (user+sys) of awsaudit: median {statistics.median(cpus):.3f} s")
         print(f"peak RSS: median {statistics.median(rss) / 1024:.1f} MiB (max {max(rss) / 1024:.1f} MiB)")
