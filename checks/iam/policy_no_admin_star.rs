@@ -1,4 +1,5 @@
 use super::super::prelude::*;
+use super::shared::judge_policies;
 use crate::model::policy::Statement;
 
 check! {
@@ -67,79 +68,11 @@ fn admin_grants(document: &PolicyDocument) -> Vec<String> {
     document.statements().iter().filter_map(admin_grant).collect()
 }
 
-fn judge_inline(policies: &[InlinePolicy]) -> Verdict {
-    if policies.is_empty() {
-        return Verdict::Pass("there are no inline policies".into());
-    }
-    let mut admin = Vec::new();
-    let mut unknown = None;
-    for policy in policies {
-        match policy.document.known() {
-            Ok(Some(document)) => {
-                admin.extend(admin_grants(document).into_iter().map(|g| format!("inline policy {}: {g}", policy.name)))
-            }
-            Ok(None) => {}
-            Err(reason) => unknown = unknown.or_else(|| Some(reason.clone())),
-        }
-    }
-    // An admin grant is a finding whatever the unreadable policies say.
-    if !admin.is_empty() {
-        Verdict::Fail(admin.join("; "))
-    } else if let Some(reason) = unknown {
-        Verdict::Unknown(reason)
-    } else {
-        Verdict::Pass("no inline policy allows \"*\" on all resources".into())
-    }
-}
-
-/// The engine reports a failed listing of the judged kind (managed policies); a failed listing of roles,
-/// users or groups hides identities too. One finding at most, so finding ids stay unique.
-fn secondary_listing_gap(inventory: &Inventory, out: &mut Findings<'_>) {
-    if matches!(inventory.listing(ResourceKind::IamManagedPolicy, GLOBAL), ListingState::Failed(_)) {
-        return;
-    }
-    for kind in [ResourceKind::IamRole, ResourceKind::IamUser, ResourceKind::IamGroup] {
-        let state = inventory.listing(kind, GLOBAL);
-        if let (ListingState::Failed(_), Err(reason)) = (&state, state.complete(kind, GLOBAL)) {
-            out.region(GLOBAL, Verdict::Unknown(reason));
-            return;
-        }
-    }
-}
-
 impl Check for IamPolicyNoAdminStar {
     type Params = NoParams;
 
     fn run(&self, cx: &Context<'_>, _: &NoParams, out: &mut Findings<'_>) {
-        let inventory = cx.inventory;
-        for (resource, policy) in inventory.iter::<IamManagedPolicy>() {
-            let attached = match policy.attachment_count {
-                0 => "it is not attached to any identity".to_string(),
-                1 => "it is attached to 1 identity".to_string(),
-                n => format!("it is attached to {n} identities"),
-            };
-            let verdict = match policy.document.known() {
-                Ok(Some(document)) => match admin_grants(document) {
-                    grants if grants.is_empty() => {
-                        Verdict::Pass("the policy does not allow \"*\" on all resources".into())
-                    }
-                    grants => Verdict::Fail(format!("{}; {attached}", grants.join("; "))),
-                },
-                Ok(None) => Verdict::Pass("the policy has no document".into()),
-                Err(reason) => Verdict::Unknown(reason.clone()),
-            };
-            out.verdict(resource, verdict);
-        }
-        for (resource, role) in inventory.iter::<IamRole>() {
-            out.verdict(resource, judge_inline(&role.inline_policies));
-        }
-        for (resource, user) in inventory.iter::<IamUser>() {
-            out.verdict(resource, judge_inline(&user.inline_policies));
-        }
-        for (resource, group) in inventory.iter::<IamGroup>() {
-            out.verdict(resource, judge_inline(&group.inline_policies));
-        }
-        secondary_listing_gap(inventory, out);
+        judge_policies(cx.inventory, admin_grants, "\"*\" on all resources", out);
     }
 }
 

@@ -1,5 +1,5 @@
 use super::super::prelude::*;
-use super::shared::secondary_listing_gap;
+use super::shared::judge_policies;
 use crate::model::policy::Statement;
 
 check! {
@@ -87,71 +87,11 @@ fn grants(document: &PolicyDocument) -> Vec<String> {
         .collect()
 }
 
-fn judge_inline(policies: &[InlinePolicy]) -> Verdict {
-    if policies.is_empty() {
-        return Verdict::Pass("there are no inline policies".into());
-    }
-    let mut found = Vec::new();
-    let mut unknown = None;
-    for policy in policies {
-        match policy.document.known() {
-            Ok(Some(document)) => {
-                found.extend(grants(document).into_iter().map(|g| format!("inline policy {}: {g}", policy.name)))
-            }
-            Ok(None) => {}
-            Err(reason) => unknown = unknown.or_else(|| Some(reason.clone())),
-        }
-    }
-    // A wildcard grant is a finding whatever the unreadable policies say.
-    if !found.is_empty() {
-        Verdict::Fail(found.join("; "))
-    } else if let Some(reason) = unknown {
-        Verdict::Unknown(reason)
-    } else {
-        Verdict::Pass("no inline policy allows \"service:*\" on all resources".into())
-    }
-}
-
 impl Check for IamPolicyNoServiceWildcard {
     type Params = NoParams;
 
     fn run(&self, cx: &Context<'_>, _: &NoParams, out: &mut Findings<'_>) {
-        let inventory = cx.inventory;
-        for (resource, policy) in inventory.iter::<IamManagedPolicy>() {
-            let verdict = match policy.document.known() {
-                Ok(Some(document)) => match grants(document) {
-                    found if found.is_empty() => {
-                        Verdict::Pass("the policy does not allow \"service:*\" on all resources".into())
-                    }
-                    found => {
-                        let attached = match policy.attachment_count {
-                            0 => "not attached to any identity".to_string(),
-                            1 => "attached to 1 identity".to_string(),
-                            n => format!("attached to {n} identities"),
-                        };
-                        Verdict::Fail(format!("{} ({attached})", found.join("; ")))
-                    }
-                },
-                Ok(None) => Verdict::Pass("the policy has no document".into()),
-                Err(reason) => Verdict::Unknown(reason.clone()),
-            };
-            out.verdict(resource, verdict);
-        }
-        for (resource, role) in inventory.iter::<IamRole>() {
-            out.verdict(resource, judge_inline(&role.inline_policies));
-        }
-        for (resource, user) in inventory.iter::<IamUser>() {
-            out.verdict(resource, judge_inline(&user.inline_policies));
-        }
-        for (resource, group) in inventory.iter::<IamGroup>() {
-            out.verdict(resource, judge_inline(&group.inline_policies));
-        }
-        secondary_listing_gap(
-            inventory,
-            ResourceKind::IamManagedPolicy,
-            &[ResourceKind::IamRole, ResourceKind::IamUser, ResourceKind::IamGroup],
-            out,
-        );
+        judge_policies(cx.inventory, grants, "\"service:*\" on all resources", out);
     }
 }
 
@@ -222,7 +162,7 @@ mod tests {
         );
         assert_eq!(
             message(&findings, "ssm-all"),
-            "statement \"Ops\" allows ssm:* on all resources (attached to 1 identity)"
+            "statement \"Ops\" allows ssm:* on all resources; it is attached to 1 identity"
         );
     }
 

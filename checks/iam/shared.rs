@@ -26,6 +26,71 @@ pub fn secondary_listing_gap(
     }
 }
 
+/// The run of a policy-content check: every customer-managed policy, and the inline policies of every role,
+/// user and group, judged by `grants` (one line per offending statement). `what` names the forbidden grant in
+/// PASS messages (`"*" on all resources`). A grant found is a FAIL whatever the unreadable policies say.
+pub fn judge_policies(
+    inventory: &Inventory,
+    grants: impl Fn(&PolicyDocument) -> Vec<String>,
+    what: &str,
+    out: &mut Findings<'_>,
+) {
+    for (resource, policy) in inventory.iter::<IamManagedPolicy>() {
+        let attached = match policy.attachment_count {
+            0 => "it is not attached to any identity".to_string(),
+            1 => "it is attached to 1 identity".to_string(),
+            n => format!("it is attached to {n} identities"),
+        };
+        let verdict = match policy.document.known() {
+            Ok(Some(document)) => match grants(document) {
+                found if found.is_empty() => Verdict::Pass(format!("the policy does not allow {what}")),
+                found => Verdict::Fail(format!("{}; {attached}", found.join("; "))),
+            },
+            Ok(None) => Verdict::Pass("the policy has no document".into()),
+            Err(reason) => Verdict::Unknown(reason.clone()),
+        };
+        out.verdict(resource, verdict);
+    }
+    let inline = |policies: &[InlinePolicy]| -> Verdict {
+        if policies.is_empty() {
+            return Verdict::Pass("there are no inline policies".into());
+        }
+        let mut found = Vec::new();
+        let mut unknown = None;
+        for policy in policies {
+            match policy.document.known() {
+                Ok(Some(document)) => {
+                    found.extend(grants(document).into_iter().map(|g| format!("inline policy {}: {g}", policy.name)))
+                }
+                Ok(None) => {}
+                Err(reason) => unknown = unknown.or_else(|| Some(reason.clone())),
+            }
+        }
+        if !found.is_empty() {
+            Verdict::Fail(found.join("; "))
+        } else if let Some(reason) = unknown {
+            Verdict::Unknown(reason)
+        } else {
+            Verdict::Pass(format!("no inline policy allows {what}"))
+        }
+    };
+    for (resource, role) in inventory.iter::<IamRole>() {
+        out.verdict(resource, inline(&role.inline_policies));
+    }
+    for (resource, user) in inventory.iter::<IamUser>() {
+        out.verdict(resource, inline(&user.inline_policies));
+    }
+    for (resource, group) in inventory.iter::<IamGroup>() {
+        out.verdict(resource, inline(&group.inline_policies));
+    }
+    secondary_listing_gap(
+        inventory,
+        ResourceKind::IamManagedPolicy,
+        &[ResourceKind::IamRole, ResourceKind::IamUser, ResourceKind::IamGroup],
+        out,
+    );
+}
+
 /// Whole days from `then` to `now` (0 when `then` is in the future: clocks drift).
 pub fn age_days(now: DateTime<Utc>, then: DateTime<Utc>) -> i64 {
     (now - then).num_days().max(0)
