@@ -17,6 +17,16 @@ const KINDS: &[ResourceKind] = &[
     ResourceKind::IamUser,
     ResourceKind::CloudTrailTrail,
     ResourceKind::AutoScalingGroup,
+    ResourceKind::RdsDbInstance,
+    ResourceKind::RdsDbCluster,
+    ResourceKind::Elbv2LoadBalancer,
+    ResourceKind::Elbv2TargetGroup,
+    ResourceKind::LambdaFunction,
+    ResourceKind::SnsTopic,
+    ResourceKind::LogsLogGroup,
+    ResourceKind::CloudWatchAlarm,
+    ResourceKind::Route53HostedZone,
+    ResourceKind::CloudFrontDistribution,
 ];
 
 check! {
@@ -24,7 +34,9 @@ check! {
     /// Flags resources that lack any of the required tag keys (by default `Environment` and `Project`). Tag keys
     /// are compared case-sensitively, as AWS does; any value, even empty, counts. Judged kinds: S3 buckets, VPCs,
     /// subnets, security groups, EC2 instances, EBS volumes, launch templates, NAT gateways, customer-managed KMS
-    /// keys, IAM roles and users, CloudTrail trails and Auto Scaling groups. Default VPCs, default subnets, the
+    /// keys, IAM roles and users, CloudTrail trails, Auto Scaling groups, RDS instances and clusters, load
+    /// balancers and target groups, Lambda functions, SNS topics, log groups, CloudWatch alarms, Route 53 hosted
+    /// zones and CloudFront distributions. Default VPCs, default subnets, the
     /// `default` security groups and AWS-managed KMS keys are skipped: AWS creates them and nobody tags them.
     ///
     /// ## Why is this bad?
