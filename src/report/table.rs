@@ -77,7 +77,9 @@ fn render_compliance(report: &Report, out: &mut String) {
     for (framework, totals) in crate::compliance::framework_totals(&report.compliance) {
         let counts: Vec<String> = totals.iter().map(|(status, n)| format!("{n} {}", status.label())).collect();
         let controls = report.compliance.iter().filter(|c| c.framework == framework);
-        let _ = writeln!(out, "\nCompliance {framework}: {} controls: {}", controls.clone().count(), counts.join(", "));
+        let n = controls.clone().count();
+        let noun = if n == 1 { "control" } else { "controls" };
+        let _ = writeln!(out, "\nCompliance {framework}: {n} {noun}: {}", counts.join(", "));
         let mut table = Table::new();
         table
             .load_preset(UTF8_FULL_CONDENSED)
@@ -152,6 +154,7 @@ mod tests {
             crate::compliance::summarize(&["fsbp".into()], &checks, &report.skipped_checks, &report.findings);
         let text = render(&report, &options);
         let headline = format!("Compliance fsbp: {} controls: ", report.compliance.len());
+        assert!(report.compliance.len() > 1);
         assert!(text.contains(&headline), "{text}");
         for control in &report.compliance {
             assert!(text.contains(&format!(" {} ", control.control)), "{} missing", control.control);

@@ -126,3 +126,51 @@ fn the_catalogue_lists_and_explains_every_check() {
     assert_eq!(unknown.code, 2);
     assert!(unknown.stderr.contains("ec2_sg_ssh_restricted"));
 }
+
+#[test]
+fn compliance_selection_adds_a_per_control_summary() {
+    let run = awsaudit(&[
+        "check",
+        "--snapshot",
+        &demo(),
+        "--compliance",
+        "cis-5.0",
+        "--format",
+        "json",
+        "--param",
+        SSH_PARAM,
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report = run.json();
+    let controls = report["compliance"].as_array().cloned().unwrap_or_default();
+    assert!(controls.len() > 10, "{controls:?}");
+    assert!(controls.iter().all(|c| c["framework"] == "cis-5.0"));
+    // Only mapped checks ran, and every control's status follows its checks' findings.
+    for finding in findings(&report) {
+        let mapped = finding["compliance"].as_array().cloned().unwrap_or_default();
+        assert!(mapped.iter().any(|c| c.as_str().is_some_and(|c| c.starts_with("cis-5.0:"))), "{finding}");
+    }
+    let status_of = |id: &str| controls.iter().find(|c| c["control"] == id).map(|c| c["status"].clone());
+    // The demo account has a stopped Config recorder (CIS 3.3) and no root MFA device (CIS 1.4).
+    assert_eq!(status_of("3.3"), Some(serde_json::json!("FAILED")));
+    assert_eq!(status_of("1.4"), Some(serde_json::json!("FAILED")));
+    for c in &controls {
+        let expected = if c["fail"].as_u64() > Some(0) {
+            "FAILED"
+        } else if c["unknown"].as_u64() > Some(0) {
+            "UNKNOWN"
+        } else if c["pass"].as_u64() > Some(0) {
+            "PASSED"
+        } else {
+            "NO_DATA"
+        };
+        assert_eq!(c["status"], expected, "{c}");
+    }
+    // The table shows the same summary.
+    let table = awsaudit(&["check", "--snapshot", &demo(), "--compliance", "fsbp:S3.8", "--param", SSH_PARAM]);
+    assert!(
+        table.stdout.contains("Compliance fsbp: 1 control: 1 FAILED, 0 UNKNOWN, 0 PASSED, 0 NO_DATA"),
+        "{}",
+        table.stdout
+    );
+}
