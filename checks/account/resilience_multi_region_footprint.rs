@@ -100,9 +100,9 @@ impl CheckParams for Params {
     }
 }
 
-/// Regional kinds that do not place a workload in a region: account settings, which cannot carry tags, and
-/// shared configuration whose tags awsaudit does not read (parameter groups, metric filters). Their unread
-/// tags or failed lists hide no workload.
+/// Regional kinds that do not place a workload in a region: account settings, which cannot carry tags, shared
+/// configuration whose tags awsaudit does not read (parameter groups, metric filters), and backups (a snapshot
+/// copy is a copy, not a deployment). Their tags and lists say nothing about the footprint.
 const UNTAGGED: &[ResourceKind] = &[
     ResourceKind::ConfigRecorder,
     ResourceKind::ConfigDeliveryChannel,
@@ -110,6 +110,7 @@ const UNTAGGED: &[ResourceKind] = &[
     ResourceKind::RdsDbParameterGroup,
     ResourceKind::RdsDbClusterParameterGroup,
     ResourceKind::LogsMetricFilter,
+    ResourceKind::RdsDbSnapshot,
 ];
 
 /// What could hide a workload's resources in a region: unreadable tags, or a resource list that failed.

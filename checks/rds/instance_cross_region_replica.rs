@@ -4,9 +4,12 @@ use serde::{Deserialize, Serialize};
 check! {
     /// ## What it does
     /// Flags critical RDS DB instances (those carrying the marker tag, by default `Criticality=critical`) that
-    /// have neither a read replica nor automated backup replication in another region. The evidence is read on
-    /// the instance itself, which lists its replicas (by ARN when they are in another region) and the
-    /// automated backups replicated elsewhere, so a replica in a region this audit did not cover still counts.
+    /// have neither a read replica, nor automated backup replication, nor an available snapshot copy in another
+    /// region. Replicas and backup replication are read on the instance itself, which lists its replicas (by ARN
+    /// when they are in another region) and the automated backups replicated elsewhere, so a replica in a region
+    /// this audit did not cover still counts. Snapshot copies are DB snapshots in the other audited regions whose
+    /// `SourceRegion` is the instance's region and that were taken of the instance; when no copy is found and a
+    /// region's snapshots could not be listed, the result is UNKNOWN.
     /// For a member of an Aurora cluster, the cluster's cross-region replica clusters and its global database
     /// count. Read replicas are not judged: they are the copy.
     ///
@@ -43,7 +46,7 @@ check! {
         title: "Critical RDS databases are replicated to another region",
         severity: Severity::Medium,
         service: "rds",
-        kinds: &[ResourceKind::RdsDbInstance, ResourceKind::RdsDbCluster],
+        kinds: &[ResourceKind::RdsDbInstance, ResourceKind::RdsDbCluster, ResourceKind::RdsDbSnapshot],
         scope: CheckScope::Resource,
         compliance: &[],
     }
@@ -134,13 +137,43 @@ fn judge(inv: &Inventory, resource: &Resource, db: &DbInstance) -> Verdict {
             Err(_) => {}
         }
     }
+    copies.extend(snapshot_copies(inv, resource, home));
     if copies.is_empty() {
+        // A snapshot copy could hide in a region whose snapshots could not be listed.
+        if let Some(reason) = inv.regions.iter().filter(|r| *r != home).find_map(|region| {
+            inv.listing(ResourceKind::RdsDbSnapshot, region).complete(ResourceKind::RdsDbSnapshot, region).err()
+        }) {
+            return Verdict::Unknown(reason);
+        }
         let local = db.replicas.iter().filter(|r| arn_region(r).is_none_or(|region| region == home)).count();
         let note = if local > 0 { format!(" ({local} read replica(s) in {home} only)") } else { String::new() };
-        Verdict::Fail(format!("no read replica or automated backup replication in another region{note}"))
+        Verdict::Fail(format!(
+            "no read replica, automated backup replication or snapshot copy in another region{note}; snapshot \
+             copies were looked for in the audited regions ({})",
+            inv.regions.join(", ")
+        ))
     } else {
         Verdict::Pass(copies.join("; "))
     }
+}
+
+/// The newest available snapshot in another audited region copied from this instance's region and taken of it
+/// (a copy keeps the source instance's identifier), described for a message.
+fn snapshot_copies(inv: &Inventory, resource: &Resource, home: &str) -> Vec<String> {
+    inv.iter::<DbSnapshot>()
+        .filter(|(r, s)| {
+            r.region != home
+                && s.source_region.as_deref() == Some(home)
+                && s.db_instance_id.as_deref() == Some(resource.id.as_str())
+                && s.status.as_deref() == Some("available")
+        })
+        .max_by_key(|(_, s)| s.created)
+        .map(|(r, s)| match s.created {
+            Some(at) => format!("snapshot copy in {} ({}, {})", r.region, r.id, at.format("%Y-%m-%d")),
+            None => format!("snapshot copy in {} ({})", r.region, r.id),
+        })
+        .into_iter()
+        .collect()
 }
 
 #[cfg(test)]
@@ -188,7 +221,11 @@ mod tests {
         assert_eq!(message("replicated"), Some(format!("read replica in us-east-1 ({REMOTE})")));
         assert_eq!(
             message("local-only"),
-            Some("no read replica or automated backup replication in another region (1 read replica(s) in eu-west-1 only)".into())
+            Some(
+                "no read replica, automated backup replication or snapshot copy in another region (1 read \
+                 replica(s) in eu-west-1 only); snapshot copies were looked for in the audited regions (eu-west-1)"
+                    .into()
+            )
         );
     }
 
@@ -255,5 +292,63 @@ mod tests {
         fail_listing(&mut inv, ResourceKind::RdsDbInstance, REGION, denied("rds:DescribeDBInstances"));
         let findings = run(&RdsInstanceCrossRegionReplica, &inv);
         assert_eq!(statuses(&findings), vec![(ACCOUNT.into(), Status::Unknown)]);
+    }
+
+    /// A second audited region, every kind listed there.
+    fn two_regions() -> Inventory {
+        let mut inv = inventory();
+        inv.regions.push(OTHER.into());
+        for kind in ResourceKind::ALL.iter().filter(|k| !k.is_global()) {
+            inv.listings.push(Listing { kind: *kind, region: OTHER.into(), error: None });
+        }
+        inv
+    }
+
+    const OTHER: &str = "us-east-1";
+
+    fn copy_of(instance: &str, source_region: &str, status: &str) -> Resource {
+        let mut r = resource(
+            &format!("{instance}-copy"),
+            DbSnapshot {
+                db_instance_id: Some(instance.into()),
+                snapshot_type: Some("manual".into()),
+                status: Some(status.into()),
+                source_region: Some(source_region.into()),
+                created: chrono::DateTime::parse_from_rfc3339("2026-11-20T03:00:00Z").ok().map(|t| t.to_utc()),
+                ..Default::default()
+            },
+        );
+        r.region = OTHER.into();
+        r
+    }
+
+    #[test]
+    fn a_snapshot_copy_in_another_region_is_a_backup_copy() {
+        let mut inv = two_regions();
+        inv.resources.push(critical("copied", db()));
+        inv.resources.push(copy_of("copied", REGION, "available"));
+        inv.resources.push(critical("copying", db()));
+        inv.resources.push(copy_of("copying", REGION, "creating"));
+        inv.resources.push(critical("elsewhere", db()));
+        inv.resources.push(copy_of("elsewhere", "ap-south-1", "available"));
+        let findings = run(&RdsInstanceCrossRegionReplica, &inv);
+        assert_eq!(
+            statuses(&findings),
+            vec![("copied".into(), Status::Pass), ("copying".into(), Status::Fail), ("elsewhere".into(), Status::Fail),]
+        );
+        let pass = findings.iter().find(|f| f.resource.id == "copied").map(|f| f.message.as_str());
+        assert_eq!(pass, Some("snapshot copy in us-east-1 (copied-copy, 2026-11-20)"));
+        let fail = findings.iter().find(|f| f.resource.id == "copying").map(|f| f.message.clone());
+        assert!(fail.unwrap_or_default().ends_with("audited regions (eu-west-1, us-east-1)"));
+    }
+
+    #[test]
+    fn unlisted_snapshots_elsewhere_make_a_missing_copy_unknown() {
+        let mut inv = two_regions();
+        inv.resources.push(critical("alone", db()));
+        inv.resources.push(critical("replicated", DbInstance { replicas: vec![REMOTE.into()], ..db() }));
+        fail_listing(&mut inv, ResourceKind::RdsDbSnapshot, OTHER, denied("rds:DescribeDBSnapshots"));
+        let findings = run(&RdsInstanceCrossRegionReplica, &inv);
+        assert_eq!(statuses(&findings), vec![("alone".into(), Status::Unknown), ("replicated".into(), Status::Pass)]);
     }
 }

@@ -1,14 +1,15 @@
-//! RDS DB instances, clusters, and DB (cluster) parameter groups with their TLS parameters, per region.
+//! RDS DB instances, clusters, DB snapshots, and DB (cluster) parameter groups with their TLS parameters, per
+//! region.
 //!
 //! Replication evidence is read from the source side: an instance lists its read replicas (ARNs for those in
 //! other regions) and the automated backups replicated to other regions, and a cluster lists its cross-region
 //! replica clusters and its global database. So a replica in a region this run does not audit is still seen,
 //! and no cross-region call is needed.
 
-use super::scope::{Scope, tags};
+use super::scope::{Scope, tags, time};
 use super::session::client;
 use crate::model::{
-    Cause, DbCluster, DbClusterParameterGroup, DbInstance, DbParameterGroup, Field, KindProperties,
+    Cause, DbCluster, DbClusterParameterGroup, DbInstance, DbParameterGroup, DbSnapshot, Field, KindProperties,
     ParameterGroupAttachment, Properties, TLS_PARAMETERS, UnknownReason,
 };
 use futures::StreamExt;
@@ -44,7 +45,7 @@ fn other_service(engine: &str) -> bool {
 
 pub async fn collect(scope: Scope, _audited: Arc<[String]>) {
     let rds = client!(&scope.session, aws_sdk_rds, "rds", &scope.region);
-    let (instances, clusters, groups, cluster_groups) = tokio::join!(
+    let (instances, clusters, groups, cluster_groups, snapshots) = tokio::join!(
         scope.pages("DescribeDBInstances", rds.describe_db_instances().into_paginator().send()),
         scope.pages("DescribeDBClusters", rds.describe_db_clusters().into_paginator().send()),
         scope.pages("DescribeDBParameterGroups", rds.describe_db_parameter_groups().into_paginator().send()),
@@ -52,7 +53,10 @@ pub async fn collect(scope: Scope, _audited: Arc<[String]>) {
             "DescribeDBClusterParameterGroups",
             rds.describe_db_cluster_parameter_groups().into_paginator().send()
         ),
+        scope.pages("DescribeDBSnapshots", rds.describe_db_snapshots().into_paginator().send()),
     );
+    let snapshots: Result<Vec<Described<DbSnapshot>>, UnknownReason> = snapshots
+        .map(|pages| pages.iter().flat_map(|p| p.db_snapshots()).filter_map(|s| snapshot(&scope, s)).collect());
     let instances: Result<Vec<Described<DbInstance>>, UnknownReason> = instances
         .map(|pages| pages.iter().flat_map(|p| p.db_instances()).filter_map(|db| instance(&scope, db)).collect());
     let clusters: Result<Vec<Described<DbCluster>>, UnknownReason> =
@@ -103,6 +107,7 @@ pub async fn collect(scope: Scope, _audited: Arc<[String]>) {
     );
 
     record(&scope, instances, |i| i);
+    record(&scope, snapshots, |s| s);
     record(&scope, clusters, |mut c: DbCluster| {
         c.global_cluster_members = match (&c.global_cluster_id, &global) {
             (None, _) => Field::Absent,
@@ -179,6 +184,26 @@ fn instance(scope: &Scope, db: &aws_sdk_rds::types::DbInstance) -> Option<Descri
     };
     let arn = db.db_instance_arn().map(String::from).unwrap_or_else(|| scope.arn("rds", &format!("db:{id}")));
     let tags = tags(db.tag_list().iter().map(|t| (t.key(), t.value())));
+    Some(Described { props, id, arn, tags })
+}
+
+fn snapshot(scope: &Scope, s: &aws_sdk_rds::types::DbSnapshot) -> Option<Described<DbSnapshot>> {
+    let id = s.db_snapshot_identifier()?.to_string();
+    let engine = s.engine().map(String::from);
+    if engine.as_deref().is_some_and(other_service) {
+        return None;
+    }
+    let props = DbSnapshot {
+        db_instance_id: s.db_instance_identifier().map(String::from),
+        snapshot_type: s.snapshot_type().map(String::from),
+        status: s.status().map(String::from),
+        engine,
+        encrypted: s.encrypted(),
+        created: time(s.snapshot_create_time()),
+        source_region: s.source_region().map(String::from),
+    };
+    let arn = s.db_snapshot_arn().map(String::from).unwrap_or_else(|| scope.arn("rds", &format!("snapshot:{id}")));
+    let tags = tags(s.tag_list().iter().map(|t| (t.key(), t.value())));
     Some(Described { props, id, arn, tags })
 }
 

@@ -149,6 +149,7 @@ resource_kinds! {
     RdsDbCluster(DbCluster) = "AWS::RDS::DBCluster", service "rds", Regional;
     RdsDbParameterGroup(DbParameterGroup) = "AWS::RDS::DBParameterGroup", service "rds", Regional;
     RdsDbClusterParameterGroup(DbClusterParameterGroup) = "AWS::RDS::DBClusterParameterGroup", service "rds", Regional;
+    RdsDbSnapshot(DbSnapshot) = "AWS::RDS::DBSnapshot", service "rds", Regional;
     // -- elbv2 --
     Elbv2LoadBalancer(LoadBalancer) = "AWS::ElasticLoadBalancingV2::LoadBalancer", service "elbv2", Regional;
     Elbv2TargetGroup(TargetGroup) = "AWS::ElasticLoadBalancingV2::TargetGroup", service "elbv2", Regional;

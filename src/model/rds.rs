@@ -5,6 +5,7 @@
 //! database membership come from separate calls and are [`Field`]s.
 
 use super::Field;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -95,6 +96,23 @@ pub struct DbClusterParameterGroup {
     pub description: Option<String>,
     /// As for [`DbParameterGroup::tls_parameters`].
     pub tls_parameters: Field<BTreeMap<String, Option<String>>>,
+}
+
+/// `AWS::RDS::DBSnapshot`: a DB instance snapshot, manual or automated. A copy made from another region
+/// keeps the source instance's identifier and names the region it came from: backup evidence for a database
+/// in that region.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DbSnapshot {
+    /// The identifier of the instance the snapshot was taken of (kept by copies).
+    pub db_instance_id: Option<String>,
+    /// `manual`, `automated`, `shared`, `public`, `awsbackup`.
+    pub snapshot_type: Option<String>,
+    pub status: Option<String>,
+    pub engine: Option<String>,
+    pub encrypted: Option<bool>,
+    pub created: Option<DateTime<Utc>>,
+    /// For a copy from another region: that region (`SourceRegion`).
+    pub source_region: Option<String>,
 }
 
 /// The parameters that make an engine refuse unencrypted connections: `rds.force_ssl` (PostgreSQL, SQL
