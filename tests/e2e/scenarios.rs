@@ -52,6 +52,12 @@ fn snapshot_round_trips_and_rechecks_offline_to_the_same_findings() {
     let live = audit(&moto, &["--save-snapshot", &snapshot]);
     let live_report = live.json();
     drop(moto); // the offline check must not need the emulator
+    // Secrets stay out of what awsaudit stores: the scenario's Lambda functions carry an environment variable.
+    let stored = std::fs::read_to_string(&snapshot).unwrap_or_else(|e| panic!("{e}"));
+    assert!(stored.contains("AWS::Lambda::Function"));
+    for secret in ["not-a-real-secret", "API_TOKEN"] {
+        assert!(!stored.contains(secret) && !live.stdout.contains(secret), "{secret} was stored");
+    }
 
     let offline = awsaudit(&["check", "--snapshot", &snapshot, "--format", "json", "--param", SSH_PARAM]);
     assert_eq!(offline.code, live.code, "{}", offline.stderr);
