@@ -52,6 +52,24 @@ pub fn find(id: &str) -> Option<&'static dyn DynCheck> {
     REGISTRY.iter().copied().find(|c| c.meta().id == id)
 }
 
+/// The verdict on how many Availability Zones something spans (`zones`: distinct, sorted), at least `min`.
+/// AWS always reports the zones of what these checks judge, so none at all is an answer not understood.
+pub fn zone_spread(zones: &[&str], min: usize, operation: &str, subject: &str) -> crate::check::Verdict {
+    use crate::model::{Cause, UnknownReason};
+    match zones.len() {
+        0 => crate::check::Verdict::Unknown(UnknownReason::new(
+            Cause::Malformed,
+            operation,
+            format!("the {subject} reports no Availability Zone"),
+        )),
+        n if n >= min => crate::check::Verdict::Pass(format!("spans {n} Availability Zones ({})", zones.join(", "))),
+        n => crate::check::Verdict::Fail(format!(
+            "spans {n} Availability Zone(s) ({}), fewer than {min}",
+            zones.join(", ")
+        )),
+    }
+}
+
 /// What every check file imports.
 pub mod prelude {
     pub use crate::check;

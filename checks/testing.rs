@@ -37,6 +37,18 @@ pub fn resource(id: &str, properties: impl Into<Properties>) -> Resource {
     }
 }
 
+/// A bucket whose public-access settings were all read and grant nothing public.
+pub fn private_bucket() -> S3Bucket {
+    S3Bucket {
+        public_access_block: Field::Absent,
+        policy: Field::Absent,
+        policy_is_public: Field::Absent,
+        acl: Field::Known(Acl { owner_id: Some("owner".into()), grants: Vec::new() }),
+        ownership: Field::Absent,
+        ..Default::default()
+    }
+}
+
 pub fn denied(operation: &str) -> UnknownReason {
     UnknownReason::new(Cause::AccessDenied, operation, "User is not authorized").with_code("AccessDenied")
 }

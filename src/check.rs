@@ -244,13 +244,14 @@ impl<'a> Findings<'a> {
     /// A finding about a group of resources that is not itself an AWS resource (a workload named by a tag).
     /// `kind` says what the group is and `id` which one; both go into the uid, so finding ids stay distinct.
     pub fn group(&mut self, region: &str, kind: &str, id: &str, verdict: Verdict) {
+        let uid = format!("{kind}:{}:{id}", self.inventory.account_id);
+        self.named(region, kind, id, uid, verdict);
+    }
+
+    /// A finding about something that is not an AWS resource, named by `kind` and `id`, with its own `uid`.
+    fn named(&mut self, region: &str, kind: &str, id: &str, uid: String, verdict: Verdict) {
         let account = self.inventory.account_id.clone();
-        let target = FindingResource {
-            kind: kind.to_string(),
-            id: id.to_string(),
-            uid: format!("{kind}:{account}:{id}"),
-            name: None,
-        };
+        let target = FindingResource { kind: kind.to_string(), id: id.to_string(), uid, name: None };
         self.push(&account, region, target, verdict);
     }
 
@@ -262,15 +263,9 @@ impl<'a> Findings<'a> {
     /// A finding about one control of an account-wide requirement that is no AWS resource (one CIS monitoring
     /// item): named by the control, and mapped to that control only.
     pub fn control(&mut self, region: &str, control: Control, verdict: Verdict) {
-        let account = self.inventory.account_id.clone();
         let id = control.to_string();
-        let target = FindingResource {
-            kind: ACCOUNT_KIND.to_string(),
-            id: id.clone(),
-            uid: format!("{ACCOUNT_KIND}:{account}/{id}"),
-            name: None,
-        };
-        self.push(&account, region, target, verdict);
+        let uid = format!("{ACCOUNT_KIND}:{}/{id}", self.inventory.account_id);
+        self.named(region, ACCOUNT_KIND, &id, uid, verdict);
         if let Some(finding) = self.items.last_mut() {
             finding.compliance = vec![id];
         }

@@ -1,4 +1,5 @@
 use super::super::prelude::*;
+use super::super::zone_spread;
 use serde::{Deserialize, Serialize};
 
 check! {
@@ -70,16 +71,7 @@ impl Check for AutoscalingGroupMultiAz {
             let mut zones: Vec<&str> = group.availability_zones.iter().map(String::as_str).collect();
             zones.sort_unstable();
             zones.dedup();
-            let verdict = match zones.len() {
-                // AWS always reports the zones a group may use; none at all is an answer not understood.
-                0 => Verdict::Unknown(UnknownReason::new(
-                    Cause::Malformed,
-                    "autoscaling:DescribeAutoScalingGroups",
-                    "the group reports no Availability Zone",
-                )),
-                n if n >= min => Verdict::Pass(format!("spans {n} Availability Zones ({})", zones.join(", "))),
-                n => Verdict::Fail(format!("spans {n} Availability Zone(s) ({}), fewer than {min}", zones.join(", "))),
-            };
+            let verdict = zone_spread(&zones, min, "autoscaling:DescribeAutoScalingGroups", "group");
             out.verdict(resource, verdict);
         }
     }

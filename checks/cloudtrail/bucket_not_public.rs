@@ -133,18 +133,6 @@ mod tests {
         })
     }
 
-    /// A bucket with everything read and nothing public.
-    fn private() -> S3Bucket {
-        S3Bucket {
-            public_access_block: Field::Absent,
-            policy: Field::Absent,
-            policy_is_public: Field::Absent,
-            acl: Field::Known(Acl { owner_id: Some("owner".into()), grants: Vec::new() }),
-            ownership: Field::Absent,
-            ..Default::default()
-        }
-    }
-
     fn judge(inv: &Inventory) -> Vec<(String, Status, String)> {
         let mut v: Vec<_> =
             run(&CloudtrailBucketNotPublic, inv).into_iter().map(|f| (f.resource.id, f.status, f.message)).collect();
@@ -155,10 +143,10 @@ mod tests {
     #[test]
     fn pass_fail_unknown() {
         let mut inv = inventory();
-        inv.resources.push(resource("logs", private()));
-        inv.resources.push(resource("site", S3Bucket { acl: grant_all_users(), ..private() }));
+        inv.resources.push(resource("logs", private_bucket()));
+        inv.resources.push(resource("site", S3Bucket { acl: grant_all_users(), ..private_bucket() }));
         inv.resources
-            .push(resource("unread", S3Bucket { acl: Field::Unknown(denied("s3:GetBucketAcl")), ..private() }));
+            .push(resource("unread", S3Bucket { acl: Field::Unknown(denied("s3:GetBucketAcl")), ..private_bucket() }));
         inv.resources.push(resource("t-private", trail(Some("logs"))));
         inv.resources.push(resource("t-public", trail(Some("site"))));
         inv.resources.push(resource("t-unread", trail(Some("unread"))));

@@ -1,4 +1,5 @@
 use super::super::prelude::*;
+use super::super::zone_spread;
 use serde::{Deserialize, Serialize};
 
 check! {
@@ -67,21 +68,7 @@ impl Check for Elbv2MultiAz {
     fn run(&self, cx: &Context<'_>, params: &Params, out: &mut Findings<'_>) {
         let min = usize::try_from(params.min_availability_zones).unwrap_or(2);
         for (resource, lb) in cx.inventory.iter::<LoadBalancer>() {
-            let count = lb.zone_count();
-            let mut zones: Vec<&str> = lb.availability_zones.iter().filter_map(|z| z.zone_name.as_deref()).collect();
-            zones.sort_unstable();
-            zones.dedup();
-            let verdict = if count == 0 {
-                Verdict::Unknown(UnknownReason::new(
-                    Cause::Malformed,
-                    "elbv2:DescribeLoadBalancers",
-                    "the load balancer reports no Availability Zone",
-                ))
-            } else if count >= min {
-                Verdict::Pass(format!("spans {count} Availability Zones ({})", zones.join(", ")))
-            } else {
-                Verdict::Fail(format!("spans {count} Availability Zone(s) ({}), fewer than {min}", zones.join(", ")))
-            };
+            let verdict = zone_spread(&lb.zone_names(), min, "elbv2:DescribeLoadBalancers", "load balancer");
             out.verdict(resource, verdict);
         }
     }

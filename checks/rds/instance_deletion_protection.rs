@@ -1,5 +1,5 @@
 use super::super::prelude::*;
-use super::Settings;
+use super::Setting;
 
 check! {
     /// ## What it does
@@ -38,18 +38,14 @@ impl Check for RdsInstanceDeletionProtection {
     type Params = NoParams;
 
     fn run(&self, cx: &Context<'_>, _: &NoParams, out: &mut Findings<'_>) {
-        for (resource, db) in cx.inventory.iter::<DbInstance>() {
-            let verdict = Settings::of(cx.inventory, resource, db)
-                .and_then(|s| s.get("DeletionProtection", |i| i.deletion_protection, |c| c.deletion_protection))
-                .map_or_else(Verdict::Unknown, |(protected, via)| {
-                    if protected {
-                        Verdict::Pass(format!("deletion protection is enabled{via}"))
-                    } else {
-                        Verdict::Fail(format!("deletion protection is disabled{via}"))
-                    }
-                });
-            out.verdict(resource, verdict);
+        Setting {
+            field: "DeletionProtection",
+            instance: |db| db.deletion_protection,
+            cluster: |c| c.deletion_protection,
+            on: "deletion protection is enabled",
+            off: "deletion protection is disabled",
         }
+        .judge_all(cx.inventory, out);
     }
 }
 

@@ -1,5 +1,5 @@
 use super::super::prelude::*;
-use super::Settings;
+use super::Setting;
 
 check! {
     /// ## What it does
@@ -39,18 +39,14 @@ impl Check for RdsInstanceMultiAz {
     type Params = NoParams;
 
     fn run(&self, cx: &Context<'_>, _: &NoParams, out: &mut Findings<'_>) {
-        for (resource, db) in cx.inventory.iter::<DbInstance>() {
-            let verdict = Settings::of(cx.inventory, resource, db)
-                .and_then(|s| s.get("MultiAZ", |i| i.multi_az, |c| c.multi_az))
-                .map_or_else(Verdict::Unknown, |(multi_az, via)| {
-                    if multi_az {
-                        Verdict::Pass(format!("Multi-AZ deployment{via}"))
-                    } else {
-                        Verdict::Fail(format!("single-AZ deployment{via}"))
-                    }
-                });
-            out.verdict(resource, verdict);
+        Setting {
+            field: "MultiAZ",
+            instance: |db| db.multi_az,
+            cluster: |c| c.multi_az,
+            on: "Multi-AZ deployment",
+            off: "single-AZ deployment",
         }
+        .judge_all(cx.inventory, out);
     }
 }
 

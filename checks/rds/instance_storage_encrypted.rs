@@ -1,5 +1,5 @@
 use super::super::prelude::*;
-use super::Settings;
+use super::Setting;
 
 check! {
     /// ## What it does
@@ -44,18 +44,14 @@ impl Check for RdsInstanceStorageEncrypted {
     type Params = NoParams;
 
     fn run(&self, cx: &Context<'_>, _: &NoParams, out: &mut Findings<'_>) {
-        for (resource, db) in cx.inventory.iter::<DbInstance>() {
-            let verdict = Settings::of(cx.inventory, resource, db)
-                .and_then(|s| s.get("StorageEncrypted", |i| i.storage_encrypted, |c| c.storage_encrypted))
-                .map_or_else(Verdict::Unknown, |(encrypted, via)| {
-                    if encrypted {
-                        Verdict::Pass(format!("storage is encrypted at rest{via}"))
-                    } else {
-                        Verdict::Fail(format!("storage is not encrypted at rest{via}"))
-                    }
-                });
-            out.verdict(resource, verdict);
+        Setting {
+            field: "StorageEncrypted",
+            instance: |db| db.storage_encrypted,
+            cluster: |c| c.storage_encrypted,
+            on: "storage is encrypted at rest",
+            off: "storage is not encrypted at rest",
         }
+        .judge_all(cx.inventory, out);
     }
 }
 

@@ -1,4 +1,4 @@
-use crate::check::DynCheck;
+use crate::check::{DynCheck, Findings, Verdict};
 use crate::model::{Cause, DbCluster, DbInstance, Inventory, KindProperties, Resource, UnknownReason};
 
 pub mod instance_backup_enabled;
@@ -60,6 +60,35 @@ impl<'a> Settings<'a> {
                 })?;
                 Ok((value, format!(" (set on its cluster {id})")))
             }
+        }
+    }
+}
+
+/// An on/off setting every DB instance is judged on, read from its cluster for members: PASS when on, FAIL when
+/// off, UNKNOWN when not reported or the cluster was not seen.
+pub struct Setting {
+    /// The API field name, for UNKNOWN reasons.
+    pub field: &'static str,
+    pub instance: fn(&DbInstance) -> Option<bool>,
+    pub cluster: fn(&DbCluster) -> Option<bool>,
+    /// What the PASS and FAIL messages say.
+    pub on: &'static str,
+    pub off: &'static str,
+}
+
+impl Setting {
+    pub fn judge_all(&self, inv: &Inventory, out: &mut Findings<'_>) {
+        for (resource, db) in inv.iter::<DbInstance>() {
+            let verdict = Settings::of(inv, resource, db)
+                .and_then(|s| s.get(self.field, self.instance, self.cluster))
+                .map_or_else(Verdict::Unknown, |(on, via)| {
+                    if on {
+                        Verdict::Pass(format!("{}{via}", self.on))
+                    } else {
+                        Verdict::Fail(format!("{}{via}", self.off))
+                    }
+                });
+            out.verdict(resource, verdict);
         }
     }
 }

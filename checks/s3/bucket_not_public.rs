@@ -214,18 +214,6 @@ mod tests {
         restrict_public_buckets: true,
     };
 
-    /// A bucket with everything read and nothing public.
-    fn private() -> S3Bucket {
-        S3Bucket {
-            public_access_block: Field::Absent,
-            policy: Field::Absent,
-            policy_is_public: Field::Absent,
-            acl: Field::Known(Acl { owner_id: Some("owner".into()), grants: Vec::new() }),
-            ownership: Field::Absent,
-            ..Default::default()
-        }
-    }
-
     fn grant(uri: &str) -> Field<Acl> {
         Field::Known(Acl {
             owner_id: Some("owner".into()),
@@ -260,29 +248,33 @@ mod tests {
         let found = judge(
             &mut inventory(),
             vec![
-                ("private", private()),
-                ("all-users", S3Bucket { acl: grant(ALL_USERS_URI), ..private() }),
-                ("authenticated", S3Bucket { acl: grant(AUTHENTICATED_USERS_URI), ..private() }),
+                ("private", private_bucket()),
+                ("all-users", S3Bucket { acl: grant(ALL_USERS_URI), ..private_bucket() }),
+                ("authenticated", S3Bucket { acl: grant(AUTHENTICATED_USERS_URI), ..private_bucket() }),
                 (
                     "blocked",
-                    S3Bucket { acl: grant(ALL_USERS_URI), public_access_block: Field::Known(ALL_ON), ..private() },
+                    S3Bucket {
+                        acl: grant(ALL_USERS_URI),
+                        public_access_block: Field::Known(ALL_ON),
+                        ..private_bucket()
+                    },
                 ),
                 (
                     "enforced",
                     S3Bucket {
                         acl: grant(ALL_USERS_URI),
                         ownership: Field::Known("BucketOwnerEnforced".into()),
-                        ..private()
+                        ..private_bucket()
                     },
                 ),
-                ("acl-denied", S3Bucket { acl: Field::Unknown(denied("s3:GetBucketAcl")), ..private() }),
+                ("acl-denied", S3Bucket { acl: Field::Unknown(denied("s3:GetBucketAcl")), ..private_bucket() }),
                 // Block Public Access fully on settles it without the ACL.
                 (
                     "acl-denied-blocked",
                     S3Bucket {
                         acl: Field::Unknown(denied("s3:GetBucketAcl")),
                         public_access_block: Field::Known(ALL_ON),
-                        ..private()
+                        ..private_bucket()
                     },
                 ),
                 // A public grant that IgnorePublicAcls may or may not neutralize.
@@ -291,7 +283,7 @@ mod tests {
                     S3Bucket {
                         acl: grant(ALL_USERS_URI),
                         public_access_block: Field::Unknown(denied("s3:GetBucketPublicAccessBlock")),
-                        ..private()
+                        ..private_bucket()
                     },
                 ),
             ],
@@ -321,18 +313,30 @@ mod tests {
         let found = judge(
             &mut inventory(),
             vec![
-                ("aws-public", S3Bucket { policy: policy(None), policy_is_public: Field::Known(true), ..private() }),
+                (
+                    "aws-public",
+                    S3Bucket { policy: policy(None), policy_is_public: Field::Known(true), ..private_bucket() },
+                ),
                 // AWS's evaluation wins over the document reading.
-                ("aws-private", S3Bucket { policy: policy(None), policy_is_public: Field::Known(false), ..private() }),
-                ("doc-public", S3Bucket { policy: policy(None), policy_is_public: unknown_status(), ..private() }),
-                ("doc-vpce", S3Bucket { policy: policy(Some(vpce)), policy_is_public: unknown_status(), ..private() }),
+                (
+                    "aws-private",
+                    S3Bucket { policy: policy(None), policy_is_public: Field::Known(false), ..private_bucket() },
+                ),
+                (
+                    "doc-public",
+                    S3Bucket { policy: policy(None), policy_is_public: unknown_status(), ..private_bucket() },
+                ),
+                (
+                    "doc-vpce",
+                    S3Bucket { policy: policy(Some(vpce)), policy_is_public: unknown_status(), ..private_bucket() },
+                ),
                 (
                     "doc-not-vpce",
-                    S3Bucket { policy: policy(Some(not_vpce)), policy_is_public: unknown_status(), ..private() },
+                    S3Bucket { policy: policy(Some(not_vpce)), policy_is_public: unknown_status(), ..private_bucket() },
                 ),
                 (
                     "doc-any-ip",
-                    S3Bucket { policy: policy(Some(any_ip)), policy_is_public: unknown_status(), ..private() },
+                    S3Bucket { policy: policy(Some(any_ip)), policy_is_public: unknown_status(), ..private_bucket() },
                 ),
                 (
                     "restricted",
@@ -343,7 +347,7 @@ mod tests {
                             restrict_public_buckets: true,
                             ..Default::default()
                         }),
-                        ..private()
+                        ..private_bucket()
                     },
                 ),
                 (
@@ -351,7 +355,7 @@ mod tests {
                     S3Bucket {
                         policy: Field::Unknown(denied("s3:GetBucketPolicy")),
                         policy_is_public: unknown_status(),
-                        ..private()
+                        ..private_bucket()
                     },
                 ),
             ],
@@ -375,7 +379,7 @@ mod tests {
     fn account_level_block_public_access_counts() {
         let mut inv = inventory();
         inv.resources.push(resource(ACCOUNT, S3AccountPublicAccessBlock { config: Field::Known(ALL_ON) }));
-        let found = judge(&mut inv, vec![("b", S3Bucket { acl: grant(ALL_USERS_URI), ..private() })]);
+        let found = judge(&mut inv, vec![("b", S3Bucket { acl: grant(ALL_USERS_URI), ..private_bucket() })]);
         assert_eq!(found, vec![("b".into(), Status::Pass)]);
 
         // The account setting could not be read: a public grant may or may not be ignored.
@@ -387,7 +391,7 @@ mod tests {
             denied("s3control:GetPublicAccessBlock"),
         );
         let findings = {
-            inv.resources.push(resource("b", S3Bucket { acl: grant(ALL_USERS_URI), ..private() }));
+            inv.resources.push(resource("b", S3Bucket { acl: grant(ALL_USERS_URI), ..private_bucket() }));
             run(&S3BucketNotPublic, &inv)
         };
         assert_eq!(statuses(&findings), vec![("b".into(), Status::Unknown)]);
@@ -397,7 +401,7 @@ mod tests {
     #[test]
     fn fail_message_names_the_grant() {
         let mut inv = inventory();
-        inv.resources.push(resource("b", S3Bucket { acl: grant(ALL_USERS_URI), ..private() }));
+        inv.resources.push(resource("b", S3Bucket { acl: grant(ALL_USERS_URI), ..private_bucket() }));
         let findings = run(&S3BucketNotPublic, &inv);
         assert_eq!(findings[0].message, "the bucket is public: the ACL grants READ to AllUsers");
     }

@@ -1,8 +1,7 @@
 """Cross-service account checks (region coverage, workload footprint, the CloudTrail bucket) in the reference
 accounts (see mocks/scenarios.py). Runs after the core, so the VPCs, buckets and trails already exist."""
 
-# The regions of mocks/scenarios.py (not imported: scenarios.py imports the parts).
-HOME, OTHER = "us-east-1", "eu-west-1"
+from scenarios import HOME, OTHER
 
 
 def tag_main_vpc(account, region, workload):

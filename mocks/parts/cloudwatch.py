@@ -6,11 +6,7 @@ the CIS v5.0 monitoring filters (4.1-4.15) and an alarm on each that notifies an
 
 import json
 
-from scenarios import TRAIL_LOG_GROUP
-
-HOME, OTHER = "us-east-1", "eu-west-1"
-ACCOUNT = "123456789012"
-TAGS = {"Environment": "prod", "Project": "shop"}
+from scenarios import ACCOUNT, HOME, OTHER, TAGS, TRAIL_LOG_GROUP, tag_list
 
 # CIS v5.0 4.x: (control, metric name, filter pattern). Spellings vary on purpose (quotes, spacing, grouping): the
 # check compares patterns by meaning.
@@ -77,10 +73,6 @@ CIS_FILTERS = [
      "($.eventName = MoveAccount) || ($.eventName = RemoveAccountFromOrganization) || ($.eventName = UpdatePolicy) || "
      "($.eventName = UpdateOrganizationalUnit)) }"),
 ]
-
-
-def tag_list(tags):
-    return [{"Key": k, "Value": v} for k, v in tags.items()]
 
 
 def alarm(cloudwatch, name, metric, namespace, actions, enabled=True, tags=TAGS):

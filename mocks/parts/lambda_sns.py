@@ -7,13 +7,7 @@ import io
 import json
 import zipfile
 
-HOME, OTHER = "us-east-1", "eu-west-1"
-ACCOUNT = "123456789012"
-TAGS = {"Environment": "prod", "Project": "shop"}
-
-
-def tag_list(tags):
-    return [{"Key": k, "Value": v} for k, v in tags.items()]
+from scenarios import ACCOUNT, HOME, OTHER, TAGS, tag_list
 
 
 def code():

@@ -4,14 +4,9 @@ Both services are global: everything is created through the home region. Distrib
 (the golden files label findings by name): every distribution has an alternate domain name.
 """
 
-HOME = "us-east-1"
-TAGS = {"Environment": "prod", "Project": "shop"}  # as in scenarios.py
+from scenarios import HOME, TAGS, tag_list
 # Managed cache policy "CachingOptimized" (moto accepts any id).
 CACHE_POLICY = "658327ea-f89d-4fab-a63d-7e88639e58f6"
-
-
-def _tags(tags):
-    return [{"Key": k, "Value": v} for k, v in tags.items()]
 
 
 def _record(name, values, record_type="A", **routing):
@@ -27,7 +22,7 @@ def _zone(r53, name, records, tags=None, vpc=None):
     zone_id = r53.create_hosted_zone(**args)["HostedZone"]["Id"].split("/")[-1]
     r53.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": records})
     if tags:
-        r53.change_tags_for_resource(ResourceType="hostedzone", ResourceId=zone_id, AddTags=_tags(tags))
+        r53.change_tags_for_resource(ResourceType="hostedzone", ResourceId=zone_id, AddTags=tag_list(tags))
     return zone_id
 
 
@@ -49,7 +44,7 @@ def _distribution(cf, alias, origins, viewer_policy, logging_bucket=None, tags=N
                              "Prefix": "cdn/"}
     if tags:
         cf.create_distribution_with_tags(DistributionConfigWithTags={
-            "DistributionConfig": config, "Tags": {"Items": _tags(tags)}})
+            "DistributionConfig": config, "Tags": {"Items": tag_list(tags)}})
     else:
         cf.create_distribution(DistributionConfig=config)
 

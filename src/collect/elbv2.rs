@@ -334,7 +334,7 @@ mod tests {
         let converted = load_balancer(&lb);
         assert!(converted.is_application());
         assert_eq!(converted.scheme.as_deref(), Some("internet-facing"));
-        assert_eq!(converted.zone_count(), 2);
+        assert_eq!(converted.zone_names().len(), 2);
         assert_eq!(converted.security_groups, ["sg-1"]);
     }
 }

@@ -85,12 +85,12 @@ impl LoadBalancer {
         self.lb_type.as_deref() == Some("application")
     }
 
-    /// The distinct zones the load balancer spans.
-    pub fn zone_count(&self) -> usize {
+    /// The distinct zones the load balancer spans, sorted.
+    pub fn zone_names(&self) -> Vec<&str> {
         let mut zones: Vec<&str> = self.availability_zones.iter().filter_map(|z| z.zone_name.as_deref()).collect();
         zones.sort_unstable();
         zones.dedup();
-        zones.len()
+        zones
     }
 
     /// A boolean attribute: `Ok(Some(..))` when reported, `Err` when the attributes could not be read or AWS
@@ -151,6 +151,6 @@ mod tests {
             availability_zones: vec![zone("a", "s1"), zone("a", "s2"), zone("b", "s3")],
             ..Default::default()
         };
-        assert_eq!(lb.zone_count(), 2);
+        assert_eq!(lb.zone_names().len(), 2);
     }
 }
