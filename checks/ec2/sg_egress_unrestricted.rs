@@ -137,6 +137,9 @@ mod tests {
         let failing: Vec<String> =
             statuses(&findings).into_iter().filter(|(_, s)| *s == Status::Fail).map(|(id, _)| id).collect();
         assert_eq!(failing, ["sg-open", "sg-open6", "sg-proxy"]);
+        let passing: Vec<String> =
+            statuses(&findings).into_iter().filter(|(_, s)| *s == Status::Pass).map(|(id, _)| id).collect();
+        assert_eq!(passing, ["sg-https", "sg-none", "sg-vpc"]);
         assert_eq!(findings.len(), 6);
         assert!(findings.iter().any(|f| f.message == "an egress rule allows all traffic to ::/0"));
     }
